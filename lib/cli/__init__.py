@@ -1,0 +1,64 @@
+"""The headless command line: `python -m lib COMMAND ...`; each area registers its commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from lib.config import load_settings
+from lib.errors import AutoPlaylistsError
+
+# Each module defines register(subparsers, common) and sets `func(args) -> int` on its parsers.
+COMMAND_MODULES = (
+    "lib.cli.library_commands",
+    "lib.cli.rules_commands",
+    "lib.cli.spotify_commands",
+    "lib.cli.enrich_commands",
+    "lib.cli.push_commands",
+)
+
+
+def common_parser() -> argparse.ArgumentParser:
+    """Options every command takes."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH",
+        help="library database (a DuckDB path, ':memory:' or 'md:...'); "
+             "default: $AUTOPLAYLISTS_DB or data/library.duckdb",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib",
+        description="spotify-auto-playlists: load, enrich, explore and push rule-driven playlists.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = common_parser()
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def open_cli_library(args):
+    """The library named by --db, else the configured default."""
+    from lib.store import open_library
+
+    target = args.db or load_settings().db
+    return open_library(target)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AutoPlaylistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

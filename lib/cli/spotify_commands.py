@@ -1,0 +1,5 @@
+"""CLI commands for the spotify area (being built)."""
+
+
+def register(sub, common) -> None:
+    """Add this area's subcommands to the parser."""

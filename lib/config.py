@@ -1,0 +1,85 @@
+"""Settings from environment variables and an optional secrets mapping (never from Streamlit)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB = str(DATA_DIR / "library.duckdb")
+DEFAULT_DEMO_DB = str(DATA_DIR / "demo.duckdb")
+DEFAULT_TOKEN_CACHE = str(DATA_DIR / ".spotify_token.json")
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8501/"
+DEFAULT_SPOTIFY_API_URL = "https://api.spotify.com/v1/"
+DEFAULT_SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
+DEFAULT_MUSICBRAINZ_URL = "https://musicbrainz.org/ws/2/"
+DEFAULT_RECCOBEATS_URL = "https://api.reccobeats.com/v1/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app and CLI read from the outside world, resolved once."""
+
+    db: str = DEFAULT_DB
+    db_configured: bool = False
+    demo_db: str = DEFAULT_DEMO_DB
+    token_cache: str = DEFAULT_TOKEN_CACHE
+    spotify_client_id: str = ""
+    spotify_client_secret: str = field(default="", repr=False)
+    spotify_redirect_uri: str = DEFAULT_REDIRECT_URI
+    spotify_api_url: str = DEFAULT_SPOTIFY_API_URL
+    spotify_accounts_url: str = DEFAULT_SPOTIFY_ACCOUNTS_URL
+    musicbrainz_url: str = DEFAULT_MUSICBRAINZ_URL
+    musicbrainz_rate: float = 1.0
+    musicbrainz_contact: str = ""
+    reccobeats_url: str = DEFAULT_RECCOBEATS_URL
+    http_timeout: float = 10.0
+
+
+def _pick(env: Mapping[str, str], secrets: Mapping, env_key: str, secret_path: tuple[str, ...]):
+    """Environment wins over secrets; secrets are looked up by a (section, key) path."""
+    if env.get(env_key):
+        return env[env_key]
+    node = secrets
+    for part in secret_path:
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node if node not in ("", None) else None
+
+
+def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> Settings:
+    """Resolve settings from env vars (first) and a secrets mapping such as st.secrets (second)."""
+    env = os.environ if env is None else env
+    secrets = secrets or {}
+    values: dict = {}
+    spec = {
+        "db": ("AUTOPLAYLISTS_DB", ("library", "db")),
+        "demo_db": ("AUTOPLAYLISTS_DEMO_DB", ("library", "demo_db")),
+        "token_cache": ("SPOTIFY_TOKEN_CACHE", ("spotify", "token_cache")),
+        "spotify_client_id": ("SPOTIPY_CLIENT_ID", ("spotify", "client_id")),
+        "spotify_client_secret": ("SPOTIPY_CLIENT_SECRET", ("spotify", "client_secret")),
+        "spotify_redirect_uri": ("SPOTIPY_REDIRECT_URI", ("spotify", "redirect_uri")),
+        "spotify_api_url": ("SPOTIFY_API_URL", ("spotify", "api_url")),
+        "spotify_accounts_url": ("SPOTIFY_ACCOUNTS_URL", ("spotify", "accounts_url")),
+        "musicbrainz_url": ("MUSICBRAINZ_URL", ("musicbrainz", "url")),
+        "musicbrainz_rate": ("MUSICBRAINZ_RATE", ("musicbrainz", "rate")),
+        "musicbrainz_contact": ("MUSICBRAINZ_CONTACT", ("musicbrainz", "contact")),
+        "reccobeats_url": ("RECCOBEATS_URL", ("reccobeats", "url")),
+        "http_timeout": ("AUTOPLAYLISTS_HTTP_TIMEOUT", ("http", "timeout")),
+    }
+    for name, (env_key, secret_path) in spec.items():
+        value = _pick(env, secrets, env_key, secret_path)
+        if value is not None:
+            values[name] = value
+    for name in ("musicbrainz_rate", "http_timeout"):
+        if name in values:
+            try:
+                values[name] = float(values[name])
+            except ValueError as exc:
+                raise ValueError(f"{name} must be a number, got {values[name]!r}") from exc
+    values["db_configured"] = "db" in values
+    return Settings(**values)

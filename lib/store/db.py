@@ -1,0 +1,137 @@
+"""The Library: short-lived DuckDB connections, cursors per call, lock retries and transactions."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lib.errors import LibraryBusyError, LibraryError
+
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and any(m in str(exc) for m in _LOCK_MARKERS)
+
+
+def is_file_target(target: str) -> bool:
+    """True for a plain file path; False for ':memory:' and attached services such as 'md:'."""
+    return not (target == ":memory:" or target.startswith(":memory:") or ":" in target.split("/")[0])
+
+
+class Library:
+    """A music library stored in one DuckDB database.
+
+    For a file, every operation opens its own connection and closes it afterwards, so the
+    dashboard never holds the file while a CLI job (another process) needs it; a lock held by
+    the other process is waited out for up to ``busy_timeout`` seconds. For ``:memory:`` and
+    ``md:`` targets one connection is kept and each call gets its own cursor, which keeps
+    threads from sharing a cursor.
+    """
+
+    def __init__(self, target: str, *, busy_timeout: float = 30.0, migrate: bool = True):
+        self.target = str(target)
+        self.busy_timeout = busy_timeout
+        self._shared: duckdb.DuckDBPyConnection | None = None
+        self._shared_lock = threading.Lock()
+        if is_file_target(self.target):
+            Path(self.target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            from lib.store.schema import migrate as apply_migrations
+
+            with self.transaction() as cur:
+                apply_migrations(cur)
+
+    @property
+    def is_file(self) -> bool:
+        return is_file_target(self.target)
+
+    def _connect_file(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(self.target)
+            except duckdb.IOException as exc:
+                if not _is_lock_error(exc):
+                    raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise LibraryBusyError(
+                        f"The library {self.target!r} is in use by another program "
+                        f"(waited {self.busy_timeout:.0f} s). Try again when it has finished."
+                    ) from exc
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+            except duckdb.Error as exc:
+                raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from exc
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for this call only; fetch results eagerly inside the block."""
+        if self.is_file:
+            con = self._connect_file()
+            try:
+                yield con
+            finally:
+                con.close()
+            return
+        with self._shared_lock:
+            if self._shared is None:
+                try:
+                    self._shared = duckdb.connect(self.target)
+                except duckdb.Error as exc:
+                    raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from exc
+            cur = self._shared.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All statements in the block commit together or not at all."""
+        with self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict | None = None) -> tuple | None:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).fetchone()
+
+    def query_df(self, sql: str, params: Sequence[Any] | dict | None = None):
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def execute(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
+        with self.transaction() as cur:
+            cur.execute(sql, params or [])
+
+    def close(self) -> None:
+        with self._shared_lock:
+            if self._shared is not None:
+                self._shared.close()
+                self._shared = None
+
+    def __repr__(self) -> str:
+        return f"Library({self.target!r})"
+
+
+def open_library(target: str, **kwargs) -> Library:
+    """Open (creating if needed) a library and bring its schema up to date."""
+    return Library(target, **kwargs)

@@ -1,0 +1,129 @@
+"""Jobs (sync, fetch_tracks, enrich, import, push) with progress, resume state and status history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lib.store.db import Library
+
+JOB_STATUSES = ("queued", "running", "paused", "done", "failed")
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: int
+    kind: str
+    target: str | None
+    parent_id: int | None
+    status: str
+    progress: dict
+    resume_state: dict | None
+    message: str | None
+    paused_until: datetime | None
+    requests: int
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+
+_COLUMNS = ("job_id, kind, target, parent_id, status, progress, resume_state, message, paused_until,"
+            " requests, created_at, updated_at, finished_at")
+
+
+def _row_to_job(row: tuple) -> Job:
+    values = list(row)
+    values[5] = json.loads(values[5]) if values[5] else {}
+    values[6] = json.loads(values[6]) if values[6] else None
+    return Job(*values)
+
+
+def create_job(library: Library, kind: str, target: str | None = None, *,
+               parent_id: int | None = None, status: str = "running", message: str | None = None) -> int:
+    """Start a job and record its first status event; return its id."""
+    with library.transaction() as cur:
+        (job_id,) = cur.execute(
+            "INSERT INTO jobs (kind, target, parent_id, status, message, progress)"
+            " VALUES (?, ?, ?, ?, ?, '{}') RETURNING job_id",
+            [kind, target, parent_id, status, message],
+        ).fetchone()
+        cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
+                    [job_id, status, message])
+    return job_id
+
+
+def update_job(library: Library, job_id: int, *, progress: dict[str, Any] | None = None,
+               resume_state: dict | None = None, add_requests: int = 0, message: str | None = None) -> None:
+    """Record progress (merged into the stored dict) without changing the status."""
+    with library.transaction() as cur:
+        if progress:
+            (current,) = cur.execute("SELECT progress FROM jobs WHERE job_id = ?", [job_id]).fetchone()
+            merged = {**(json.loads(current) if current else {}), **progress}
+            cur.execute("UPDATE jobs SET progress = ? WHERE job_id = ?", [json.dumps(merged), job_id])
+        if resume_state is not None:
+            cur.execute("UPDATE jobs SET resume_state = ? WHERE job_id = ?", [json.dumps(resume_state), job_id])
+        if message is not None:
+            cur.execute("UPDATE jobs SET message = ? WHERE job_id = ?", [message, job_id])
+        cur.execute("UPDATE jobs SET requests = requests + ?, updated_at = current_timestamp WHERE job_id = ?",
+                    [add_requests, job_id])
+
+
+def set_job_status(library: Library, job_id: int, status: str, message: str | None = None, *,
+                   paused_until: datetime | None = None, cursor=None) -> None:
+    """Move a job to a new status and append it to the job's history.
+
+    Pass ``cursor`` to make the status change part of a caller's transaction.
+    """
+    if status not in JOB_STATUSES:
+        raise ValueError(f"unknown job status {status!r}; expected one of {', '.join(JOB_STATUSES)}")
+    finished = status in ("done", "failed")
+
+    def write(cur) -> None:
+        cur.execute(
+            "UPDATE jobs SET status = ?, message = coalesce(?, message), paused_until = ?,"
+            " updated_at = current_timestamp,"
+            " finished_at = CASE WHEN ? THEN current_timestamp ELSE NULL END WHERE job_id = ?",
+            [status, message, paused_until, finished, job_id],
+        )
+        cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
+                    [job_id, status, message])
+
+    if cursor is not None:
+        write(cursor)
+    else:
+        with library.transaction() as cur:
+            write(cur)
+
+
+def get_job(library: Library, job_id: int) -> Job | None:
+    row = library.query_one(f"SELECT {_COLUMNS} FROM jobs WHERE job_id = ?", [job_id])
+    return _row_to_job(row) if row else None
+
+
+def list_jobs(library: Library, *, kind: str | None = None, parent_id: int | None = None,
+              limit: int = 100) -> list[Job]:
+    """Newest first; filter by kind and/or parent."""
+    rows = library.query(
+        f"SELECT {_COLUMNS} FROM jobs WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR parent_id = ?)"
+        " ORDER BY job_id DESC LIMIT ?",
+        [kind, kind, parent_id, parent_id, limit],
+    )
+    return [_row_to_job(r) for r in rows]
+
+
+def latest_job(library: Library, kind: str, target: str | None = None) -> Job | None:
+    row = library.query_one(
+        f"SELECT {_COLUMNS} FROM jobs WHERE kind = ? AND (? IS NULL OR target = ?)"
+        " ORDER BY job_id DESC LIMIT 1",
+        [kind, target, target],
+    )
+    return _row_to_job(row) if row else None
+
+
+def job_events(library: Library, job_id: int) -> list[tuple[datetime, str, str | None]]:
+    return library.query(
+        "SELECT event_at, status, message FROM job_events WHERE job_id = ? ORDER BY event_at, rowid",
+        [job_id],
+    )

@@ -1,0 +1,5 @@
+"""Enrich page (being built)."""
+
+import streamlit as st
+
+st.title("Enrich")

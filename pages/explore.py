@@ -1,0 +1,5 @@
+"""Explore page (being built)."""
+
+import streamlit as st
+
+st.title("Explore")

@@ -1,0 +1,5 @@
+"""Jobs page (being built)."""
+
+import streamlit as st
+
+st.title("Jobs")

@@ -1,0 +1,5 @@
+"""Library page (being built)."""
+
+import streamlit as st
+
+st.title("Library")

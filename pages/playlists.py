@@ -1,0 +1,5 @@
+"""Playlists page (being built)."""
+
+import streamlit as st
+
+st.title("Playlists")

@@ -1,0 +1,5 @@
+"""Rules page (being built)."""
+
+import streamlit as st
+
+st.title("Rules")

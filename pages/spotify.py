@@ -1,0 +1,5 @@
+"""Spotify page (being built)."""
+
+import streamlit as st
+
+st.title("Spotify")

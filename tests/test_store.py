@@ -1,0 +1,78 @@
+"""The store: migrations, transactions, the flattened view and cross-process locking."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from lib.store import (
+    TRACK_VIEW_COLUMNS,
+    applied_migrations,
+    create_job,
+    get_job,
+    job_events,
+    open_library,
+    refresh_track_view,
+    set_job_status,
+    update_job,
+)
+
+
+def test_migrations_apply_once(library):
+    with library.cursor() as cur:
+        first = applied_migrations(cur)
+    again = open_library(library.target)
+    with again.cursor() as cur:
+        assert applied_migrations(cur) == first
+    assert "001_core" in first
+
+
+def test_track_view_has_documented_columns(library):
+    with library.cursor() as cur:
+        cols = [r[0] for r in cur.execute("DESCRIBE track_view").fetchall()]
+    assert cols == list(TRACK_VIEW_COLUMNS)
+
+
+def test_failed_transaction_leaves_nothing(library):
+    with pytest.raises(RuntimeError), library.transaction() as cur:
+        cur.execute("INSERT INTO artists (artist_id, name) VALUES ('a', 'A')")
+        raise RuntimeError("boom")
+    assert library.query("SELECT count(*) FROM artists") == [(0,)]
+
+
+def test_precedence_manual_beats_online(memory_library):
+    with memory_library.transaction() as cur:
+        cur.execute("INSERT INTO tracks (track_id, uri, title, origin) VALUES ('t', 'spotify:track:t', 'T', 'demo')")
+        cur.execute("INSERT INTO enrichment_values (track_id, field, provider, precedence, num_value) VALUES"
+                    " ('t', 'energy', 'reccobeats', 2, 0.2), ('t', 'energy', 'manual', 0, 0.8),"
+                    " ('t', 'energy', 'computed', 3, 0.5)")
+        refresh_track_view(cur)
+    assert memory_library.query("SELECT energy, liked, artists FROM track_view") == [(0.8, False, [])]
+
+
+def test_jobs_keep_status_history(memory_library):
+    job = create_job(memory_library, "fetch_tracks", "liked")
+    update_job(memory_library, job, progress={"page": 2}, add_requests=3)
+    set_job_status(memory_library, job, "paused", "quota exceeded")
+    stored = get_job(memory_library, job)
+    assert (stored.status, stored.progress, stored.requests) == ("paused", {"page": 2}, 3)
+    assert [e[1] for e in job_events(memory_library, job)] == ["running", "paused"]
+
+
+def test_other_process_holding_the_file_is_waited_for(library, tmp_path):
+    """A CLI job holding the file briefly must not surface a raw lock error here."""
+    holder = textwrap.dedent(f"""
+        import duckdb, time, sys
+        con = duckdb.connect({library.target!r})
+        con.execute("INSERT INTO artists (artist_id, name) VALUES ('x', 'X')")
+        print('locked', flush=True)
+        time.sleep(1.5)
+        con.close()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    assert library.query("SELECT name FROM artists") == [("X",)]
+    proc.wait(timeout=10)

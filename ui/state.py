@@ -1,0 +1,87 @@
+"""Settings, the selected library and its cached handle, for every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lib.config import Settings, load_settings
+from lib.store import Library, open_library
+
+LIBRARY_CHOICE_KEY = "app.library_choice"
+DEMO = "demo"
+MINE = "mine"
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, KeyError, AttributeError):
+        return {}
+    except Exception:  # a malformed secrets.toml must not take the app down
+        return {}
+
+
+def settings() -> Settings:
+    """Settings from env vars and .streamlit/secrets.toml."""
+    return load_settings(secrets=_secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def _open(target: str) -> Library:
+    # A file Library holds no connection, so caching it only saves re-running migrations.
+    return open_library(target)
+
+
+@st.cache_resource(show_spinner="Building the demo library…")
+def _open_demo(target: str) -> Library:
+    from lib.demo import ensure_demo_library
+
+    return ensure_demo_library(target)
+
+
+def _has_own_library(cfg: Settings) -> bool:
+    return cfg.db_configured or (Path(cfg.db).exists() if not cfg.db.startswith((":", "md:")) else True)
+
+
+def default_choice(cfg: Settings) -> str:
+    """Open the user's library if there is one, otherwise the demo."""
+    return MINE if _has_own_library(cfg) else DEMO
+
+
+def library_choice() -> str:
+    if LIBRARY_CHOICE_KEY not in st.session_state:
+        st.session_state[LIBRARY_CHOICE_KEY] = default_choice(settings())
+    return st.session_state[LIBRARY_CHOICE_KEY]
+
+
+def is_demo() -> bool:
+    return library_choice() == DEMO
+
+
+def current_library() -> Library:
+    """The library the user is looking at: the demo or their own."""
+    cfg = settings()
+    if is_demo():
+        return _open_demo(cfg.demo_db)
+    return _open(cfg.db)
+
+
+def user_library() -> Library:
+    """The user's own library, whichever one is being shown (Spotify sync writes here)."""
+    return _open(settings().db)
+
+
+def library_selector() -> None:
+    """Sidebar switch between the demo and the user's library; shown on every page."""
+    cfg = settings()
+    library_choice()
+    st.sidebar.radio(
+        "Library", options=[DEMO, MINE], key=LIBRARY_CHOICE_KEY, horizontal=True,
+        format_func=lambda c: "Demo library" if c == DEMO else "My library",
+        help=f"Demo: {cfg.demo_db} · Mine: {cfg.db}. Switching keeps both.",
+    )
+    if is_demo():
+        st.sidebar.info("You are exploring the **demo library** — generated sample data. "
+                        "Switch to *My library* to import CSVs or connect Spotify.", icon="🎧")
