@@ -1,5 +1,9 @@
-"""Playlists page (being built)."""
+"""Push page: every rule's playlist on Spotify — diff, confirm, push, history and restore."""
 
 import streamlit as st
 
-st.title("Playlists")
+from ui.push import render_push_page
+
+st.title("Push to Spotify")
+st.caption("Each rule becomes a playlist. See exactly what will change, push only that, and undo it later.")
+render_push_page()

@@ -1,0 +1,183 @@
+"""Preview and push one rule: read the playlist fresh, diff, apply, record history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from lib.errors import AutoPlaylistsError
+from lib.push import remote
+from lib.push.apply import (
+    PushInterrupted,
+    PushNeedsDecision,
+    PushRefused,
+    apply_plan,
+    check_writable,
+    playlist_description,
+)
+from lib.push.plan import PushPlan, plan_push
+from lib.push.targets import RuleTarget, target_for
+from lib.spotify.errors import QuotaExceeded, SpotifyApiError
+from lib.store import push_store
+from lib.store.push_store import PlaylistLink
+
+MODES = ("auto", "overwrite", "merge")
+
+
+@dataclass(frozen=True)
+class PushPreview:
+    """Everything the page and CLI show before a push."""
+
+    target: RuleTarget
+    link: PlaylistLink | None
+    state: remote.PlaylistState | None          # None: the playlist will be created
+    plan: PushPlan                              # the plan for the chosen (or default) mode
+    overwrite_plan: PushPlan
+    merge_plan: PushPlan
+    changed_on_spotify: bool                    # snapshot differs from the one after our last push
+
+    @property
+    def needs_decision(self) -> bool:
+        """Changed outside and overwrite would drop something merge keeps."""
+        return self.changed_on_spotify and self.overwrite_plan.ops != self.merge_plan.ops
+
+    @property
+    def playlist_label(self) -> str:
+        if self.link is None:
+            return f"will be created: {self.target.name!r}"
+        name = self.state.name if self.state else self.link.playlist_name
+        how = "created by the app" if self.link.created_by_app else "linked by you"
+        return f"{name!r} ({self.link.playlist_id}, {how})"
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    preview: PushPreview
+    plan: PushPlan
+    mode: str
+    dry_run: bool
+    write_calls: int = 0
+    push_id: int | None = None
+    playlist_id: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def read_linked(client, link: PlaylistLink, library=None) -> remote.PlaylistState:
+    known = None
+    if library is not None:
+        last = push_store.last_done_push(library, link.rule_id, link.playlist_id)
+        known = (last.snapshot_after, last.after_uris) if last else None
+    try:
+        return remote.read_playlist(client, link.playlist_id, known)
+    except SpotifyApiError as exc:
+        if getattr(exc, "status", None) == 404:
+            raise PushRefused(f"The linked playlist {link.playlist_id} no longer exists on Spotify. Unlink the rule "
+                              "to let the next push create a new playlist.") from exc
+        raise
+
+
+def preview_push(library, client, rule_id: str, *, mode: str = "auto", now=None,
+                 target: RuleTarget | None = None) -> PushPreview:
+    """Read the target playlist fresh and plan the push (no writes)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    target = target or target_for(library, rule_id, now)
+    target.check_pushable()
+    link = push_store.get_link(library, target.rule_id)
+    state = None
+    owned: set[str] = set()
+    changed = False
+    items = ()
+    if link is not None:
+        state = read_linked(client, link, library)
+        check_writable(link, link.playlist_id, state, client.me()["id"])
+        owned = push_store.owned_uris(library, target.rule_id, link.playlist_id)
+        changed = link.last_snapshot_id is not None and state.snapshot_id != link.last_snapshot_id
+        items = state.items
+    overwrite = plan_push(items, target.uris, target.sorted)
+    merge = plan_push(items, target.uris, target.sorted, merge=True, owned_uris=owned)
+    chosen = merge if mode == "merge" else overwrite
+    return PushPreview(target, link, state, chosen, overwrite, merge, changed)
+
+
+def push_rule(library, client, rule_id: str, *, mode: str = "auto", dry_run: bool = False, now=None,
+              progress: Callable[[int, int], None] | None = None, preview: PushPreview | None = None) -> PushOutcome:
+    """Push one rule. mode 'auto' refuses (PushNeedsDecision) when the playlist changed on Spotify and
+    overwriting would drop outside additions; 'overwrite' or 'merge' decide."""
+    preview = preview or preview_push(library, client, rule_id, mode=mode, now=now)
+    if mode == "auto" and preview.needs_decision and not dry_run:
+        extra = set(preview.overwrite_plan.removed) - set(preview.merge_plan.removed)
+        raise PushNeedsDecision(
+            f"Playlist {preview.playlist_label} changed on Spotify since the last push ({len(extra)} tracks added "
+            "outside the app would be removed). Choose: overwrite (make it exactly the rule) or merge (keep the "
+            "outside additions) — CLI: --overwrite or --merge.")
+    plan = preview.plan
+    kind = "merge" if mode == "merge" else "push"
+    outcome = PushOutcome(preview, plan, mode, dry_run, playlist_id=preview.link.playlist_id if preview.link else None,
+                          messages=list(plan.warnings))
+    if dry_run:
+        return outcome
+    return _execute(library, client, preview.target, preview.link, preview.state, plan, kind, outcome, progress)
+
+
+def _execute(library, client, target: RuleTarget, link, state, plan: PushPlan, kind: str, outcome: PushOutcome,
+             progress) -> PushOutcome:
+    extra_calls = 0
+    if link is not None and plan.is_noop:
+        last = push_store.last_done_push(library, target.rule_id, link.playlist_id)
+        if last is not None and last.snapshot_after == state.snapshot_id:
+            # Nothing changed anywhere: no history row for cron's no-op runs.
+            push_store.mark_up_to_date(library, target.rule_id, state.snapshot_id, _now())
+            return PushOutcome(outcome.preview, plan, outcome.mode, False, 0, None, link.playlist_id,
+                               outcome.messages)
+        # Changed on Spotify but nothing to do: record the state, so later pushes know it.
+    if link is None:
+        playlist_id, snapshot = remote.create_playlist(client, target.name,
+                                                       playlist_description(target.rule_id, target.description))
+        extra_calls = 1
+        # Keep the link at once: if the pushes below fail, the next push resumes into this playlist.
+        push_store.save_link(library, target.rule_id, playlist_id, target.name, created_by_app=True)
+        link = push_store.get_link(library, target.rule_id)
+        before_snapshot = None
+    else:
+        playlist_id, snapshot = link.playlist_id, state.snapshot_id
+        before_snapshot = state.snapshot_id
+    record = dict(rule_id=target.rule_id, playlist_id=playlist_id, rule_version=target.version, kind=kind,
+                  before_uris=plan.before, snapshot_before=before_snapshot, added=len(plan.added),
+                  removed=len(plan.removed), moved=plan.moves)
+    try:
+        result = apply_plan(client, plan, link=link, playlist_id=playlist_id, snapshot_id=snapshot,
+                            progress=progress)
+    except PushInterrupted as exc:
+        push_store.record_push(library, **record, status="partial", after_uris=exc.after,
+                               snapshot_after=exc.snapshot_id, write_calls=exc.write_calls + extra_calls,
+                               message=str(exc.cause), pushed_at=_now())
+        raise
+    push_id = push_store.record_push(library, **record, status="done", after_uris=plan.after,
+                                     snapshot_after=result.snapshot_id, write_calls=result.write_calls + extra_calls,
+                                     message=plan.summary(), pushed_at=_now())
+    return PushOutcome(outcome.preview, plan, outcome.mode, False, result.write_calls + extra_calls, push_id,
+                       playlist_id, outcome.messages)
+
+
+def push_all(library, client, *, mode: str = "auto", dry_run: bool = False, now=None) -> list[PushOutcome | Exception]:
+    """Push every enabled rule; one rule's failure does not stop the others."""
+    from lib.push.targets import enabled_rules
+
+    results: list[PushOutcome | Exception] = []
+    for stored in enabled_rules(library):
+        try:
+            target = target_for(library, stored, now)
+            preview = preview_push(library, client, target.rule_id, mode=mode, target=target)
+            results.append(push_rule(library, client, target.rule_id, mode=mode, dry_run=dry_run, preview=preview))
+        except AutoPlaylistsError as exc:  # reported per rule by the caller
+            exc.rule_id = stored.rule_id
+            results.append(exc)
+            if isinstance(exc, QuotaExceeded) or isinstance(getattr(exc, "cause", None), QuotaExceeded):
+                break  # every further call would fail too
+    return results

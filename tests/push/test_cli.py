@@ -1,0 +1,70 @@
+"""`python -m lib push ...` against the fake Spotify."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.cli import main
+from lib.store import push_store
+from tests.fakes.spotify_server import connected_settings
+from tests.push.helpers import UNSORTED_RULE, add_tracks, drop_tracks, save
+
+
+def settings_env(settings) -> dict[str, str]:
+    return {"SPOTIFY_TOKEN_CACHE": settings.token_cache, "SPOTIPY_CLIENT_ID": settings.spotify_client_id,
+            "SPOTIPY_CLIENT_SECRET": settings.spotify_client_secret,
+            "SPOTIPY_REDIRECT_URI": settings.spotify_redirect_uri, "SPOTIFY_API_URL": settings.spotify_api_url,
+            "SPOTIFY_ACCOUNTS_URL": settings.spotify_accounts_url}
+
+
+@pytest.fixture
+def cli_env(fake_spotify, tmp_path, monkeypatch):
+    for key, value in settings_env(connected_settings(fake_spotify, tmp_path)).items():
+        monkeypatch.setenv(key, value)
+
+
+def test_push_cli_dry_run_push_history_restore(library, fake_spotify, cli_env, capsys):
+    ids = add_tracks(library, fake_spotify, 12)
+    save(library, UNSORTED_RULE)
+    db = ["--db", library.target]
+    assert main(["push", "--rule", "all-songs", "--dry-run", *db]) == 0
+    out = capsys.readouterr().out
+    assert "+12 added" in out
+    assert "will be created" in out
+    assert "dry run: would make 2 write calls" in out
+    assert fake_spotify.writes() == []
+
+    assert main(["push", "--rule", "all-songs", *db]) == 0
+    assert "done: 2 write calls (push #1" in capsys.readouterr().out
+    assert main(["push", "--all", *db]) == 0
+    assert "up to date: no write calls" in capsys.readouterr().out
+
+    drop_tracks(library, ids[:2])
+    assert main(["push", "--rule", "all-songs", *db]) == 0
+    out = capsys.readouterr().out
+    assert "-2 removed" in out
+    assert "done: 1 write calls" in out
+
+    assert main(["push", "history", "--rule", "all-songs", *db]) == 0
+    out = capsys.readouterr().out
+    assert out.count("  push     done") == 2             # the no-op run leaves no history row
+    pid = push_store.get_link(library, "all-songs").playlist_id
+    assert main(["push", "restore", "--rule", "all-songs", "--push-id", "1", *db]) == 0
+    assert len(fake_spotify.data.playlist_uris(pid)) == 12
+
+
+def test_push_cli_errors_are_clear(library, fake_spotify, cli_env, capsys):
+    add_tracks(library, fake_spotify, 3)
+    save(library, UNSORTED_RULE)
+    db = ["--db", library.target]
+    other = fake_spotify.data.add_playlist("Mine", [])
+    assert main(["push", *db]) == 1
+    assert "--rule ID or use --all" in capsys.readouterr().err
+    assert main(["push", "link", "--rule", "all-songs", "--playlist", other, *db]) == 1
+    assert "Confirm to link (CLI: --yes)" in capsys.readouterr().err
+    assert main(["push", "link", "--rule", "all-songs", "--playlist", other, "--yes", *db]) == 0
+    assert push_store.get_link(library, "all-songs").playlist_id == other
+    assert main(["push", "--rule", "nope", *db]) == 1
+    assert "No rule 'nope'" in capsys.readouterr().err
+    assert main(["push", "unlink", "--rule", "all-songs", *db]) == 0
+    assert "left on Spotify" in capsys.readouterr().out
