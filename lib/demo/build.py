@@ -1,0 +1,87 @@
+"""Write the generated demo content into a library file in one transaction."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from lib.demo.generate import DEMO_SEED, DemoData, generate_demo
+from lib.demo.sources import REFERENCE_TIME
+from lib.store import Library, is_file_target, open_library, refresh_track_view
+from lib.store.catalog import replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
+
+DEMO_PROVIDER = "demo"
+DEMO_PROVIDER_VERSION = "demo-1"
+
+
+def enrichment_frame(data: DemoData) -> pd.DataFrame:
+    """The demo's audio features and genres as long enrichment rows (provider 'demo', origin 'file')."""
+    numbers = data.features.melt(id_vars="track_id", var_name="field", value_name="num_value").dropna()
+    genres = pd.DataFrame({"track_id": list(data.genres), "field": "genres", "list_value": list(data.genres.values())})
+    frame = pd.concat([numbers, genres], ignore_index=True)
+    frame["provider"] = DEMO_PROVIDER
+    frame["origin"] = "file"
+    frame["provider_version"] = DEMO_PROVIDER_VERSION
+    frame["fetched_at"] = REFERENCE_TIME
+    return frame
+
+
+def write_demo(library: Library, data: DemoData, seed: int) -> None:
+    """Store `data` in an empty library (all or nothing)."""
+    with library.transaction() as cur:
+        upsert_tracks(cur, data.tracks, origin="demo")
+        for source in data.sources:
+            upsert_source(cur, source.record)
+            if source.record.readable:
+                replace_source_tracks(cur, source.record.source_id, source.members, snapshot_id=source.snapshot_id,
+                                      local_count=source.local_count, episode_count=source.episode_count,
+                                      null_count=source.null_count, synced_at=REFERENCE_TIME)
+        write_enrichment_frame(cur, enrichment_frame(data))
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('library_kind', 'demo'), ('demo_seed', ?)", [str(seed)])
+        refresh_track_view(cur)
+
+
+def _remove_db_files(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        if candidate.exists():
+            candidate.unlink()
+
+
+def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 3000) -> Library:
+    """Build the demo library at `target`, replacing whatever is there; same seed → same library.
+
+    A file is built next to the target and moved over it only when complete, so a failed build
+    leaves the previous file as it was.
+    """
+    data = generate_demo(seed, n_tracks)
+    if not is_file_target(str(target)):
+        library = open_library(str(target))
+        with library.transaction() as cur:
+            for table in ("source_tracks", "sources", "track_artists", "tracks", "artists", "albums",
+                          "enrichment_values"):
+                cur.execute(f"DELETE FROM {table}")  # fixed whitelist of table names
+        write_demo(library, data, seed)
+        return library
+    final = Path(target).expanduser()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(f".{final.name}.{os.getpid()}.building")
+    _remove_db_files(partial)
+    try:
+        write_demo(open_library(str(partial)), data, seed)
+        _remove_db_files(final)
+        os.replace(partial, final)
+    finally:
+        _remove_db_files(partial)
+    return open_library(str(final))
+
+
+def ensure_demo_library(target: str) -> Library:
+    """Open the demo library, building it first when it is missing or holds no tracks."""
+    if is_file_target(str(target)) and not Path(target).expanduser().exists():
+        return build_demo_library(target)
+    library = open_library(str(target))
+    if library.query_one("SELECT count(*) FROM tracks")[0] == 0:
+        return build_demo_library(target)
+    return library

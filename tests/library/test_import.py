@@ -1,0 +1,191 @@
+"""Exportify CSV import: both layouts, BOM, escapes, bad rows with line numbers, idempotence, atomicity."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.errors import AutoPlaylistsError, ValidationError
+from lib.imports import import_exportify_csv, parse_exportify, split_names
+
+CLASSIC = ('"Track URI","Track Name","Artist URI(s)","Artist Name(s)","Album Name","Album Release Date",'
+           '"Track Duration (ms)","Explicit","Popularity","ISRC","Added By","Added At","Artist Genres",'
+           '"Danceability","Energy","Key","Loudness","Mode","Speechiness","Acousticness","Instrumentalness",'
+           '"Liveness","Valence","Tempo","Time Signature","Label"\r\n')
+ID_A, ID_B, ID_C = "4uLU6hMCjMI75M1A2tKUQC", "7ouMYWpwJ422jRcDASZB7P", "0VjIjW4GlUZAMYd2vXMi3b"
+
+
+URIS = "spotify:artist:4V8LLVI7PbaPR0K2TGSxFF,spotify:artist:1U1el3k54VvEUzo3ybLPlM"
+
+
+def classic_row(track_id, title="Song", artists="Tyler\\, The Creator,Kali Uchis", uris=URIS, energy="0.8",
+                added="2021-03-04T05:06:07Z", explicit="true", loudness="-5.5"):
+    return (f'"spotify:track:{track_id}","{title}","{uris}","{artists}","Album, Deluxe","2019-05",'
+            f'"201000","{explicit}","55","USRC17607839","me","{added}","pop,art pop","0.7","{energy}","5",'
+            f'"{loudness}","1","0.05","0.1","0","0.1","0.6","120.5","4","Columbia"\r\n')
+
+
+def test_split_names_handles_both_separators():
+    assert split_names("Tyler\\, The Creator,Kali Uchis", "classic") == ["Tyler, The Creator", "Kali Uchis"]
+    assert split_names("Tyler, The Creator;Kali Uchis", "new") == ["Tyler, The Creator", "Kali Uchis"]
+    assert split_names("Earth, Wind & Fire", "new") == ["Earth, Wind & Fire"]
+    assert split_names("", "classic") == []
+
+
+def test_classic_layout_with_escapes(library):
+    data = (CLASSIC + classic_row(ID_A, title="Café, \"\"Live\"\"") + classic_row(ID_B)).encode()
+    result = import_exportify_csv(library, data, file_name="Road_Trip.csv")
+    assert (result.source_id, result.name, result.kind, result.imported, result.errors) == \
+        ("file:road-trip", "Road Trip", "playlist", 2, [])
+    row = library.query_one("SELECT title, artists, album, genres, energy, loudness, explicit, label, release_date,"
+                            " added_at, playlists FROM track_view WHERE track_id = ?", [ID_A])
+    assert row[0] == 'Café, "Live"'
+    assert row[1] == ["Tyler, The Creator", "Kali Uchis"]
+    assert row[2] == "Album, Deluxe"
+    assert row[3] == ["pop", "art pop"]
+    assert (row[4], row[5], row[6], row[7]) == (0.8, -5.5, True, "Columbia")
+    assert str(row[8]) == "2019-05-01"
+    assert str(row[9]) == "2021-03-04 05:06:07"
+    assert row[10] == ["Road Trip"]
+    artist_ids = library.query("SELECT artist_id FROM track_artists WHERE track_id = ? ORDER BY position", [ID_A])
+    assert artist_ids == [("4V8LLVI7PbaPR0K2TGSxFF",), ("1U1el3k54VvEUzo3ybLPlM",)]
+    providers = library.query("SELECT DISTINCT provider, precedence FROM enrichment_values")
+    assert providers == [("exportify-csv", 1)]
+
+
+def test_new_layout_with_bom(library, new_csv, small_demo):
+    assert new_csv.startswith("\ufeff".encode())
+    result = import_exportify_csv(library, new_csv, file_name="Liked_Songs.csv")
+    assert result.layout == "new"
+    assert result.kind == "liked"
+    assert result.source_id == "liked"
+    assert result.imported == len(small_demo.tracks)
+    assert not result.errors
+    multi = next(t for t in small_demo.tracks if len(t.artists) > 1)
+    (artists,) = library.query_one("SELECT artists FROM track_view WHERE track_id = ?", [multi.track_id])
+    assert artists == [name for _, name in multi.artists]
+    assert library.query_one("SELECT count(*) FROM track_view WHERE liked")[0] == result.tracks
+
+
+def test_both_layouts_give_the_same_tracks(tmp_path, classic_csv, new_csv):
+    from lib.store import open_library
+
+    a, b = open_library(str(tmp_path / "a.duckdb")), open_library(str(tmp_path / "b.duckdb"))
+    import_exportify_csv(a, classic_csv, file_name="x.csv")
+    import_exportify_csv(b, new_csv, file_name="x.csv")
+    sql = "SELECT track_id, title, artists, album, energy, tempo, genres, explicit FROM track_view ORDER BY 1"
+    assert a.query(sql) == b.query(sql)
+
+
+def test_bad_rows_reported_with_line_numbers_and_skipped(library):
+    data = (CLASSIC + classic_row(ID_A)
+            + '"spotify:track:tooShort","x","","A","B","2000","1","false","1","","","","","","","","","","","",'
+              '"","","","","",""\r\n'                                   # line 3: bad URI
+            + classic_row(ID_B, energy="loud")                          # line 4: not a number
+            + '"only","three","fields"\r\n'                            # line 5: wrong field count
+            + classic_row(ID_C, title="multi\r\nline") +                # line 6-7: quoted newline, fine
+            classic_row("1" * 22, added="yesterday")                    # line 8: bad date
+            + '"spotify:local:Artist:Album:Title:180","Title","","Artist","Album","","180000","false","0","","",'
+              '"","","","","","","","","","","","","","",""\r\n').encode()  # line 9: local file
+    result = import_exportify_csv(library, data, file_name="mix.csv")
+    assert [(e.line, e.message.split(" ")[0]) for e in result.errors] == [
+        (3, "'Track"), (4, "'Energy'"), (5, "expected"), (8, "'Added")]
+    assert result.imported == 2
+    assert result.local_count == 1
+    assert library.query_one("SELECT local_count, track_count FROM sources WHERE source_id = 'file:mix'") == (1, 2)
+    assert library.query_one("SELECT title FROM tracks WHERE track_id = ?", [ID_C]) == ("multi\r\nline",)
+
+
+def test_reimport_updates_never_duplicates(library):
+    first = (CLASSIC + classic_row(ID_A) + classic_row(ID_B) + classic_row(ID_A)).encode()
+    import_exportify_csv(library, first, file_name="p.csv")
+    assert library.query_one("SELECT count(*) FROM source_tracks")[0] == 3   # the same track twice is kept
+    second = (CLASSIC + classic_row(ID_A, energy="0.2") + classic_row(ID_C)).encode()
+    result = import_exportify_csv(library, second, file_name="p.csv")
+    assert result.new_tracks == 1
+    assert library.query_one("SELECT count(*) FROM sources")[0] == 1
+    assert library.query("SELECT track_id FROM source_tracks ORDER BY position") == [(ID_A,), (ID_C,)]
+    assert library.query_one("SELECT energy FROM track_view WHERE track_id = ?", [ID_A]) == (0.2,)
+    assert library.query_one("SELECT count(*) FROM enrichment_values WHERE track_id = ? AND field = 'energy'",
+                             [ID_A]) == (1,)
+
+
+def test_name_and_liked_overrides(library):
+    data = (CLASSIC + classic_row(ID_A)).encode()
+    assert import_exportify_csv(library, data, file_name="a.csv", name="Sommer ☀️").source_id == "file:sommer"
+    assert import_exportify_csv(library, data, file_name="a.csv", liked=True).source_id == "liked"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "empty"),
+    (b"title,artist\nx,y\n", "not an Exportify CSV"),
+    (b"\xff\xfe\x00b\x00a\x00d", "not UTF-8"),
+])
+def test_unusable_files_are_refused(library, data, message):
+    with pytest.raises(ValidationError, match=message):
+        import_exportify_csv(library, data, file_name="bad.csv")
+    assert library.query_one("SELECT count(*) FROM sources")[0] == 0
+
+
+def test_failure_mid_import_leaves_library_unchanged(library, monkeypatch):
+    import_exportify_csv(library, (CLASSIC + classic_row(ID_A)).encode(), file_name="keep.csv")
+    before = library.query("SELECT * FROM track_view ORDER BY track_id")
+    import lib.imports.store as store
+
+    def boom(cur, rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "write_file_values", boom)
+    with pytest.raises(AutoPlaylistsError, match="nothing was changed"):
+        import_exportify_csv(library, (CLASSIC + classic_row(ID_B) + classic_row(ID_A, energy="0.1")).encode(),
+                             file_name="keep.csv")
+    assert library.query("SELECT * FROM track_view ORDER BY track_id") == before
+    assert library.query_one("SELECT status FROM jobs ORDER BY job_id DESC LIMIT 1") == ("failed",)
+
+
+def test_parse_only_reports_total_rows(classic_csv, small_demo):
+    parsed = parse_exportify(classic_csv)
+    assert parsed.total_rows == len(small_demo.tracks)
+    assert parsed.layout == "classic"
+
+
+def test_fast_value_writer_matches_catalog_writer(tmp_path, classic_csv):
+    from lib.imports.store import enrichment_rows, write_file_values
+    from lib.store import open_library
+    from lib.store.catalog import write_enrichment_frame
+
+    rows = parse_exportify(classic_csv).rows
+    a, b = open_library(str(tmp_path / "a.duckdb")), open_library(str(tmp_path / "b.duckdb"))
+    with a.transaction() as cur:
+        write_file_values(cur, rows)
+    with b.transaction() as cur:
+        write_enrichment_frame(cur, enrichment_rows(rows))
+    sql = ("SELECT track_id, field, provider, precedence, num_value, text_value, list_value, provider_version"
+           " FROM enrichment_values ORDER BY ALL")
+    assert a.query(sql) == b.query(sql)
+    assert len(a.query(sql)) > 1000
+
+
+def test_small_import_into_big_library_keeps_view_exact(demo_library):
+    """A small import patches the flattened view; the result equals a full rebuild."""
+    from lib.store import refresh_track_view
+
+    artist_track = demo_library.query_one("SELECT track_id FROM track_view WHERE artist = 'Sakura Drive' LIMIT 1")
+    assert artist_track is not None
+    data = (CLASSIC + classic_row(ID_A, artists="Sakura Drive,Zoë", uris="") + classic_row(ID_B)).encode()
+    import_exportify_csv(demo_library, data, file_name="Tiny.csv")
+    import_exportify_csv(demo_library, (CLASSIC + classic_row(ID_C)).encode(), file_name="Tiny.csv")
+    patched = demo_library.query("SELECT * FROM track_view ORDER BY track_id")
+    with demo_library.transaction() as cur:
+        refresh_track_view(cur)
+    assert demo_library.query("SELECT * FROM track_view ORDER BY track_id") == patched
+    assert demo_library.query_one("SELECT playlists FROM track_view WHERE track_id = ?", [ID_A]) == ([],)
+
+
+def test_minimal_columns_and_header_only_file(library):
+    minimal = (b"Track URI,Track Name,Artist Name(s)\n"
+               b"spotify:track:4uLU6hMCjMI75M1A2tKUQC,Hello,Adele\nspotify:local:a:b:c:1,c,a\n")
+    assert import_exportify_csv(library, minimal, file_name="min.csv").imported == 1
+    emptied = import_exportify_csv(library, b"Track URI,Track Name,Artist Name(s)\n", file_name="min.csv")
+    assert emptied.imported == 0
+    assert library.query("SELECT track_count, local_count FROM sources") == [(0, 0)]
+    assert library.query_one("SELECT playlists FROM track_view") == ([],)

@@ -1,0 +1,65 @@
+"""AppTest: the Explore and Sources & import pages render on the demo library and import an upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(demo_library, monkeypatch):
+    monkeypatch.setenv("AUTOPLAYLISTS_DEMO_DB", demo_library.target)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["app.library_choice"] = "demo"
+    return at.run()
+
+
+def test_explore_renders_and_filters(app):
+    app.switch_page("pages/explore.py").run()
+    assert not app.exception
+    assert app.metric[0].value.replace(",", "").isdigit()
+    assert int(app.metric[0].value.replace(",", "")) > 2900
+    before = app.dataframe[-1].value
+    app.text_input(key="explore.search").set_value("zzzz-no-such-track").run()
+    assert not app.exception
+    assert len(app.dataframe[-1].value) == 0
+    assert len(before) == 100
+    assert any("0 matching tracks" in c.value for c in app.caption)
+    assert len(app.get("plotly_chart")) == 6
+
+
+def test_explore_shows_every_column_and_filters_by_range(app):
+    from lib.store import TRACK_VIEW_COLUMNS
+
+    app.switch_page("pages/explore.py").run()
+    everything = [c for c in TRACK_VIEW_COLUMNS if c != "track_id"]
+    app.multiselect(key="explore.columns").set_value(everything).run()
+    assert not app.exception
+    assert list(app.dataframe[-1].value.columns) == everything
+    app.multiselect(key="explore.range_fields").set_value(["energy"]).run()
+    slider = app.slider(key="explore.range.energy")
+    slider.set_value((0.9, slider.max)).run()
+    assert not app.exception
+    assert (app.dataframe[-1].value["energy"] >= 0.9).all()
+
+
+def test_library_page_renders_and_imports_to_my_library(app, small_demo):
+    from lib.demo.exportify import exportify_csv
+
+    app.switch_page("pages/library.py").run()
+    assert not app.exception
+    assert any("your own library" in i.value for i in app.info)
+    uploader = app.file_uploader(key="library.files")
+    uploader.upload("Road_Trip.csv", exportify_csv(small_demo, layout="new"), "text/csv")
+    app.form_submit_button[0].click().run()
+    assert not app.exception
+    assert any("Road Trip" in s.value for s in app.success)
+    from lib.store import open_library
+    from ui.state import settings
+
+    mine = open_library(settings().db)
+    assert mine.query_one("SELECT name FROM sources") == ("Road Trip",)
