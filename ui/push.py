@@ -77,7 +77,9 @@ def _apply(library, client, action: dict) -> None:
             out = restore_push(library, client, action["rule_id"], action["push_id"], version=action["version"],
                                progress=progress)
         done = "Restored" if action["kind"] == "restore" else "Pushed"
-        st.session_state[FLASH] = ("success", f"{done}: {out.plan.summary()} — {out.write_calls} write calls made.")
+        notes = "".join(f" {m}" for m in out.messages if m not in out.plan.warnings)
+        st.session_state[FLASH] = ("success",
+                                   f"{done}: {out.plan.summary()} — {out.write_calls} write calls made.{notes}")
     except AutoPlaylistsError as exc:
         st.session_state[FLASH] = ("error", str(exc))
     st.session_state.pop(PREVIEW, None)
@@ -121,6 +123,9 @@ def render_rule(library, client, rule_id: str) -> None:
         st.error(str(exc))
         return
     st.markdown(f"**Playlist:** {preview.playlist_label}")
+    if preview.adopted:
+        st.info("An earlier push created this playlist, but Spotify's answer was lost, so it was never linked. "
+                "It was found by the marker in its description: pushing links it instead of creating another.")
     if preview.changed_on_spotify:
         st.warning("This playlist changed on Spotify since the last push.")
         if preview.needs_decision or mode == "merge":
@@ -137,14 +142,15 @@ def render_rule(library, client, rule_id: str) -> None:
     for warning in plan.warnings:
         st.warning(warning)
     if plan.is_noop and preview.link is not None:
-        if not preview.changed_on_spotify:
+        if not preview.changed_on_spotify and not preview.adopted:
             st.success("Up to date: the playlist already matches the rule.")
             return
         st.info("Nothing to change. Pushing records the playlist's current state as up to date.")
     st.dataframe(diff_frame(library, plan), hide_index=True, key="push.diff")
     if st.button("Push to Spotify", key="push.apply", type="primary"):
-        # The push re-reads the playlist and re-plans, so a change since this preview is never clobbered.
-        chosen = mode if preview.changed_on_spotify else "overwrite"
+        # The push re-reads the playlist and re-plans. Only a choice the user saw is passed on; otherwise
+        # 'auto' refuses if the playlist changed on Spotify after this preview (the page then asks).
+        chosen = mode if preview.changed_on_spotify and (preview.needs_decision or mode == "merge") else "auto"
         st.session_state[CONFIRM] = {
             "kind": "push", "rule_id": rule_id, "mode": chosen, "button": "Push now",
             "question": f"Push to {preview.playlist_label}? {plan.summary()}."}

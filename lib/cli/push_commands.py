@@ -46,6 +46,9 @@ def _print_diff(library, outcome) -> None:
             print(f"    {sign} … and {len(uris) - SHOW} more")
     for warning in plan.warnings:
         print(f"  warning: {warning}")
+    for message in outcome.messages:
+        if message not in plan.warnings:
+            print(f"  note: {message}")
 
 
 def _report(library, outcome) -> None:

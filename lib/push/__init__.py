@@ -20,13 +20,13 @@ from lib.push.plan import (
     plan_push,
     simulate,
 )
-from lib.push.service import PushOutcome, PushPreview, preview_push, push_all, push_rule
+from lib.push.service import PushOutcome, PushPreview, find_adoptable, preview_push, push_all, push_rule
 from lib.push.targets import NotPushable, RuleTarget, target_for
 
 __all__ = [
     "MAX_PLAYLIST_ITEMS", "ApplyResult", "NotPushable", "PlaylistItem", "PushInterrupted", "PushNeedsDecision",
     "PushOutcome", "PushPlan", "PushPreview", "PushRefused", "RangeMove", "RulePlan", "RuleTarget", "WriteOp",
-    "apply_plan", "build_rule_based_playlists", "expected_write_calls", "link_playlist", "plan_moves", "plan_push",
-    "playlist_description", "preview_push", "preview_restore", "push_all", "push_history", "push_rule",
-    "release_playlist", "restore_push", "simulate", "target_for",
+    "apply_plan", "build_rule_based_playlists", "expected_write_calls", "find_adoptable", "link_playlist",
+    "plan_moves", "plan_push", "playlist_description", "preview_push", "preview_restore", "push_all", "push_history",
+    "push_rule", "release_playlist", "restore_push", "simulate", "target_for",
 ]

@@ -50,12 +50,13 @@ def check_writable(link: PlaylistLink | None, playlist_id: str, state: remote.Pl
                    user_id: str | None) -> None:
     """Refuse unless the app created the playlist or the user linked it with a confirmation, and we own it."""
     if link is None or link.playlist_id != playlist_id:
-        raise PushRefused(f"Playlist {playlist_id} was neither created by this app nor linked to a rule by you; "
+        whose = f"to rule {link.rule_id!r}" if link is not None else "to a rule"
+        raise PushRefused(f"Playlist {playlist_id} was neither created by this app nor linked {whose} by you; "
                           "it is never modified. Link it first (with confirmation) if you want a rule to manage it.")
     if state is not None and ((user_id is not None and state.owner_id != user_id and not state.collaborative)
                               or not state.readable):
-        raise PushRefused(f"Playlist {state.name!r} ({playlist_id}) belongs to {state.owner_id}, not to you; "
-                          "Spotify only lets its owner change it.")
+        raise PushRefused(f"Playlist {state.name!r} ({playlist_id}) of rule {link.rule_id!r} belongs to "
+                          f"{state.owner_id}, not to you; Spotify only lets its owner change it; nothing is written.")
 
 
 def apply_plan(client, plan: PushPlan, *, link: PlaylistLink | None, playlist_id: str,
@@ -79,8 +80,9 @@ def apply_plan(client, plan: PushPlan, *, link: PlaylistLink | None, playlist_id
         except Exception as exc:  # typed Spotify errors, and anything unexpected: record what was done
             after = simulate(plan.before, plan.ops[:done])
             raise PushInterrupted(
-                f"Push stopped after {done} of {total} write calls: {exc} Nothing is lost: pushing again "
-                "re-reads the playlist and finishes the job without duplicating tracks.",
+                f"Push of rule {link.rule_id!r} to playlist {link.playlist_name or playlist_id!r} stopped after "
+                f"{done} of {total} write calls: {exc} Nothing is lost: pushing again re-reads the playlist and "
+                "finishes the job without duplicating tracks.",
                 write_calls=done, snapshot_id=snapshot_id, after=after, cause=exc) from exc
         done += 1
         snapshot_id = snap or snapshot_id

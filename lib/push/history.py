@@ -73,8 +73,8 @@ def link_playlist(library, client, rule_id: str, playlist_id: str, *, confirmed:
     remove every track the rule does not select (merge keeps them)."""
     target_for(library, rule_id)                      # the rule must exist
     if not confirmed:
-        raise PushRefused("Linking hands the playlist over to the rule: its next push removes the tracks the rule "
-                          "does not select (unless you merge). Confirm to link (CLI: --yes).")
+        raise PushRefused(f"Linking playlist {playlist_id} hands it over to rule {rule_id!r}: its next push removes "
+                          "the tracks the rule does not select (unless you merge). Confirm to link (CLI: --yes).")
     try:
         state = remote.read_playlist(client, playlist_id)
     except SpotifyApiError as exc:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from lib.push.plan import PlaylistItem, RangeMove
 
-PAGE = 50                     # GET …/items maximum page size
+PAGE = 50                     # GET …/items and GET /me/playlists maximum page size
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,34 @@ def read_playlist(client, playlist_id: str, known: tuple[str, list] | None = Non
                          tuple(_item(e) for e in entries))
 
 
+def find_marked_playlist(client, marker: str, user_id: str, skip: set[str] = frozenset()) -> dict | None:
+    """The first of the user's OWN playlists whose description carries ``marker`` (GET /me/playlists).
+
+    Pages by explicit offsets (the ``next`` link has pointed at a removed endpoint). Playlists of
+    other owners are ignored even when their description carries the marker: we could not write them.
+    """
+    offset = 0
+    while True:
+        page = client.call("current_user_playlists", limit=PAGE, offset=offset)
+        items = page.get("items") or []
+        for playlist in items:
+            if not playlist or not playlist.get("id") or playlist["id"] in skip:
+                continue
+            owner = (playlist.get("owner") or {}).get("id")
+            # Spotify returns descriptions HTML-escaped; the marker itself needs no escaping, but be safe.
+            if owner == user_id and marker in html.unescape(playlist.get("description") or ""):
+                return playlist
+        offset += len(items)
+        if not items or offset >= (page.get("total") or 0):
+            return None
+
+
 def create_playlist(client, name: str, description: str) -> tuple[str, str | None]:
-    """POST /me/playlists (private); returns (id, snapshot_id). Never retried blindly."""
+    """POST /me/playlists (private); returns (id, snapshot_id).
+
+    idempotent=False: never retried after a timeout or dropped connection, because Spotify may
+    have created it already; the next push then finds it by its marker instead of making another.
+    """
     created = client.call("current_user_playlist_create", name, public=False, description=description,
                           idempotent=False)
     return created["id"], created.get("snapshot_id")

@@ -14,11 +14,12 @@ from lib.push.apply import (
     PushRefused,
     apply_plan,
     check_writable,
+    marker,
     playlist_description,
 )
 from lib.push.plan import PushPlan, plan_push
 from lib.push.targets import RuleTarget, target_for
-from lib.spotify.errors import QuotaExceeded, SpotifyApiError
+from lib.spotify.errors import QuotaExceeded, SpotifyApiError, SpotifyUnavailable
 from lib.store import push_store
 from lib.store.push_store import PlaylistLink
 
@@ -36,6 +37,7 @@ class PushPreview:
     overwrite_plan: PushPlan
     merge_plan: PushPlan
     changed_on_spotify: bool                    # snapshot differs from the one after our last push
+    adopted: bool = False                       # link found by the marker (an earlier create's answer was lost)
 
     @property
     def needs_decision(self) -> bool:
@@ -48,6 +50,8 @@ class PushPreview:
             return f"will be created: {self.target.name!r}"
         name = self.state.name if self.state else self.link.playlist_name
         how = "created by the app" if self.link.created_by_app else "linked by you"
+        if self.adopted:
+            how += ", found on Spotify by its marker and adopted"
         return f"{name!r} ({self.link.playlist_id}, {how})"
 
 
@@ -76,9 +80,27 @@ def read_linked(client, link: PlaylistLink, library=None) -> remote.PlaylistStat
         return remote.read_playlist(client, link.playlist_id, known)
     except SpotifyApiError as exc:
         if getattr(exc, "status", None) == 404:
-            raise PushRefused(f"The linked playlist {link.playlist_id} no longer exists on Spotify. Unlink the rule "
-                              "to let the next push create a new playlist.") from exc
+            raise PushRefused(f"Playlist {link.playlist_name!r} ({link.playlist_id}) of rule {link.rule_id!r} no "
+                              "longer exists on Spotify. Unlink the rule to let the next push create a new "
+                              "playlist.") from exc
         raise
+
+
+def find_adoptable(library, client, rule_id: str) -> tuple[PlaylistLink | None, remote.PlaylistState | None]:
+    """A playlist an earlier push created for this rule but never linked (POST /me/playlists went through,
+    its answer was lost): the user's own playlist whose description carries the rule's marker.
+
+    Playlists we know (linked, or pushed to before) are skipped: one that was released ("leave it on
+    Spotify") keeps its marker but must never be taken over again.
+    """
+    me = client.me()["id"]
+    found = remote.find_marked_playlist(client, marker(rule_id), me, skip=push_store.known_playlist_ids(library))
+    if found is None:
+        return None, None
+    state = remote.read_playlist(client, found["id"])
+    link = PlaylistLink(rule_id, found["id"], state.name, True, None, None, None, None)
+    check_writable(link, found["id"], state, me)
+    return link, state
 
 
 def preview_push(library, client, rule_id: str, *, mode: str = "auto", now=None,
@@ -91,7 +113,7 @@ def preview_push(library, client, rule_id: str, *, mode: str = "auto", now=None,
     link = push_store.get_link(library, target.rule_id)
     state = None
     owned: set[str] = set()
-    changed = False
+    changed = adopted = False
     items = ()
     if link is not None:
         state = read_linked(client, link, library)
@@ -99,10 +121,14 @@ def preview_push(library, client, rule_id: str, *, mode: str = "auto", now=None,
         owned = push_store.owned_uris(library, target.rule_id, link.playlist_id)
         changed = link.last_snapshot_id is not None and state.snapshot_id != link.last_snapshot_id
         items = state.items
+    else:
+        link, state = find_adoptable(library, client, target.rule_id)
+        adopted = link is not None
+        items = state.items if state else ()
     overwrite = plan_push(items, target.uris, target.sorted)
     merge = plan_push(items, target.uris, target.sorted, merge=True, owned_uris=owned)
     chosen = merge if mode == "merge" else overwrite
-    return PushPreview(target, link, state, chosen, overwrite, merge, changed)
+    return PushPreview(target, link, state, chosen, overwrite, merge, changed, adopted)
 
 
 def push_rule(library, client, rule_id: str, *, mode: str = "auto", dry_run: bool = False, now=None,
@@ -113,13 +139,19 @@ def push_rule(library, client, rule_id: str, *, mode: str = "auto", dry_run: boo
     if mode == "auto" and preview.needs_decision and not dry_run:
         extra = set(preview.overwrite_plan.removed) - set(preview.merge_plan.removed)
         raise PushNeedsDecision(
-            f"Playlist {preview.playlist_label} changed on Spotify since the last push ({len(extra)} tracks added "
+            f"Playlist {preview.playlist_label} of rule {preview.target.rule_id!r} changed on Spotify since the "
+            f"last push ({len(extra)} tracks added "
             "outside the app would be removed). Choose: overwrite (make it exactly the rule) or merge (keep the "
             "outside additions) — CLI: --overwrite or --merge.")
     plan = preview.plan
     kind = "merge" if mode == "merge" else "push"
+    messages = list(plan.warnings)
+    if preview.adopted:
+        messages.insert(0, f"Playlist {preview.link.playlist_name!r} ({preview.link.playlist_id}) carries rule "
+                           f"{preview.target.rule_id!r}'s marker: an earlier push created it but Spotify's answer was "
+                           "lost. It is used instead of creating another playlist.")
     outcome = PushOutcome(preview, plan, mode, dry_run, playlist_id=preview.link.playlist_id if preview.link else None,
-                          messages=list(plan.warnings))
+                          messages=messages)
     if dry_run:
         return outcome
     return _execute(library, client, preview.target, preview.link, preview.state, plan, kind, outcome, progress)
@@ -128,6 +160,9 @@ def push_rule(library, client, rule_id: str, *, mode: str = "auto", dry_run: boo
 def _execute(library, client, target: RuleTarget, link, state, plan: PushPlan, kind: str, outcome: PushOutcome,
              progress) -> PushOutcome:
     extra_calls = 0
+    if outcome.preview.adopted and push_store.get_link(library, target.rule_id) is None:
+        push_store.save_link(library, target.rule_id, link.playlist_id, link.playlist_name, created_by_app=True)
+        link = push_store.get_link(library, target.rule_id)
     if link is not None and plan.is_noop:
         last = push_store.last_done_push(library, target.rule_id, link.playlist_id)
         if last is not None and last.snapshot_after == state.snapshot_id:
@@ -137,8 +172,14 @@ def _execute(library, client, target: RuleTarget, link, state, plan: PushPlan, k
                                outcome.messages)
         # Changed on Spotify but nothing to do: record the state, so later pushes know it.
     if link is None:
-        playlist_id, snapshot = remote.create_playlist(client, target.name,
-                                                       playlist_description(target.rule_id, target.description))
+        try:
+            playlist_id, snapshot = remote.create_playlist(client, target.name,
+                                                           playlist_description(target.rule_id, target.description))
+        except AutoPlaylistsError as exc:
+            maybe = (" Spotify may have created it anyway: the next push finds it by the marker in its description "
+                     "and uses it instead of creating another." if isinstance(exc, SpotifyUnavailable) else "")
+            raise PushInterrupted(f"Creating playlist {target.name!r} for rule {target.rule_id!r} failed: {exc}{maybe}",
+                                  write_calls=0, snapshot_id=None, after=[], cause=exc) from exc
         extra_calls = 1
         # Keep the link at once: if the pushes below fail, the next push resumes into this playlist.
         push_store.save_link(library, target.rule_id, playlist_id, target.name, created_by_app=True)

@@ -128,6 +128,12 @@ def last_done_push(library: Library, rule_id: str, playlist_id: str) -> PushReco
     return _push(row) if row else None
 
 
+def known_playlist_ids(library: Library) -> set[str]:
+    """Every playlist a rule is linked to or was ever pushed to (released ones included)."""
+    rows = library.query("SELECT playlist_id FROM playlist_links UNION SELECT playlist_id FROM push_history")
+    return {r[0] for r in rows}
+
+
 def owned_uris(library: Library, rule_id: str, playlist_id: str) -> set[str]:
     """Tracks our own pushes added to this playlist (after minus before): all that merge may remove."""
     rows = library.query("SELECT before_uris, after_uris FROM push_history WHERE rule_id = ? AND playlist_id = ?",

@@ -68,3 +68,16 @@ def test_push_cli_errors_are_clear(library, fake_spotify, cli_env, capsys):
     assert "No rule 'nope'" in capsys.readouterr().err
     assert main(["push", "unlink", "--rule", "all-songs", *db]) == 0
     assert "left on Spotify" in capsys.readouterr().out
+
+
+def test_push_cli_reports_an_adopted_playlist(library, fake_spotify, cli_env, capsys):
+    ids = add_tracks(library, fake_spotify, 3)
+    save(library, UNSORTED_RULE)
+    pid = fake_spotify.data.add_playlist("All songs", ids[:1], description="x [auto-playlists:all-songs]")
+    assert main(["push", "--rule", "all-songs", "--db", library.target]) == 0
+    out = capsys.readouterr().out
+    assert "found on Spotify by its marker and adopted" in out
+    assert "note: Playlist 'All songs'" in out
+    assert "+2 added" in out
+    assert fake_spotify.count("POST", r"/me/playlists$") == 0
+    assert push_store.get_link(library, "all-songs").playlist_id == pid

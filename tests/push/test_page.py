@@ -152,3 +152,45 @@ def test_deleted_rules_playlist_can_be_unfollowed_or_left(app_env, fake_spotify)
     assert not at.exception
     assert second in fake_spotify.data.followed
     assert push_store.list_links(library) == {}
+
+
+def test_push_page_never_overwrites_a_change_made_after_the_preview(app_env, fake_spotify):
+    library, _ = app_env
+    add_tracks(library, fake_spotify, 4)
+    save(library, UNSORTED_RULE)
+    at = page().run()
+    at.button(key="push.apply").click().run()
+    at.button(key="push.confirm_yes").click().run()
+    pid = push_store.get_link(library, "all-songs").playlist_id
+    add_tracks(library, fake_spotify, 2)
+    at.button(key="push.refresh").click().run()
+    assert "changed on Spotify" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["To add"] == "2"
+    outside = fake_spotify.data.add_track("By hand")               # added on Spotify after the preview
+    fake_spotify.data.add_entries(pid, [("track", outside)])
+    at.button(key="push.apply").click().run()
+    at.button(key="push.confirm_yes").click().run()
+    assert not at.exception
+    assert "changed on Spotify since the last push" in texts(at)
+    assert f"spotify:track:{outside}" in fake_spotify.data.playlist_uris(pid)
+    assert len(fake_spotify.data.playlist_uris(pid)) == 5
+    assert at.radio(key="push.mode").value == "overwrite"           # the choice is offered now
+
+
+def test_push_page_adopts_a_playlist_whose_creation_answer_was_lost(app_env, fake_spotify):
+    library, _ = app_env
+    ids = add_tracks(library, fake_spotify, 3)
+    save(library, UNSORTED_RULE)
+    # What a lost POST /me/playlists answer leaves behind: our marked playlist on Spotify, no link here.
+    pid = fake_spotify.data.add_playlist("All songs", ids, description="Auto playlist [auto-playlists:all-songs]")
+    at = page().run()
+    assert "found on Spotify by its marker" in texts(at)
+    assert {m.label: m.value for m in at.metric}["Write calls"] == "0"
+    at.button(key="push.apply").click().run()
+    at.button(key="push.confirm_yes").click().run()
+    assert not at.exception
+    assert "instead of creating another" in texts(at)
+    assert fake_spotify.count("POST", r"/me/playlists$") == 0
+    link = push_store.get_link(library, "all-songs")
+    assert (link.playlist_id, link.created_by_app) == (pid, True)
+    assert "Up to date" in texts(at)
