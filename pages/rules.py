@@ -1,5 +1,11 @@
-"""Rules page (being built)."""
+"""Rules page: build rule-driven playlists with a live preview of the tracks they select."""
 
 import streamlit as st
 
+from ui.rules import render_rules_page
+from ui.state import current_library, is_demo
+
 st.title("Rules")
+if is_demo():
+    st.caption("Demo library — rules you save here stay in the demo library.")
+render_rules_page(current_library())

@@ -1,5 +1,169 @@
-"""CLI commands for the rules area (being built)."""
+"""CLI for rules: validate, import, export and list rules files, and preview a rule's playlist."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from lib.errors import ValidationError
+
+PREVIEW_COLUMNS = ["track_id", "uri", "title", "artists", "album", "release_date", "duration_s", "added_at",
+                   "genres", "playlists"]
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _library(args):
+    from lib.cli import open_cli_library
+
+    return open_cli_library(args)
+
+
+def cmd_validate(args) -> int:
+    from lib.rules import RuleValidationError, describe_rule, parse_rules_file
+
+    try:
+        rules_file = parse_rules_file(Path(args.file))
+    except RuleValidationError as exc:
+        print(f"{args.file}: invalid", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {len(rules_file.rules)} valid rule(s)")
+    for rule in rules_file.rules:
+        state = "" if rule.enabled else " [disabled]"
+        print(f"  {rule.id}: {rule.name}{state} — {describe_rule(rule)}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from lib.rules import import_rules
+
+    result = import_rules(_library(args), Path(args.file), replace=args.replace)
+    print(f"imported {args.file}: {result.summary()}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from lib.rules import export_rules
+
+    text = export_rules(_library(args))
+    if args.file == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.file).write_text(text, encoding="utf-8")
+        print(f"wrote {args.file}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from lib.rules import describe_rule, list_rules
+
+    stored = list_rules(_library(args))
+    if not stored:
+        print("no rules in this library")
+    for item in stored:
+        state = "on " if item.enabled else "off"
+        summary = describe_rule(item.rule) if item.rule else f"INVALID: {item.errors[0]}"
+        print(f"{state} {item.rule_id} (v{item.version}) {item.name}: {summary}")
+    return 0
+
+
+def _cell(value):
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    # A cell starting like a formula would run in a spreadsheet; a leading quote keeps it text.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def _pick_rule(args):
+    from lib.rules import get_rule, parse_rules_file
+
+    if args.saved:
+        stored = get_rule(_library(args), args.rule)
+        if stored.rule is None:
+            raise ValidationError(f"saved rule {args.rule!r} is invalid: {'; '.join(stored.errors)}")
+        return stored.rule
+    rules_file = parse_rules_file(Path(args.rules))
+    for rule in rules_file.rules:
+        if rule.id == args.rule:
+            return rule
+    known = ", ".join(r.id for r in rules_file.rules) or "none"
+    raise ValidationError(f"no rule {args.rule!r} in {args.rules} (rules there: {known})")
+
+
+def cmd_preview(args) -> int:
+    from lib.rules import RuleValidationError, ordered_track_ids, rule_records
+    from lib.rules.semantics import normalize_now
+
+    try:
+        now = normalize_now(args.now) if args.now else None
+    except ValueError:
+        raise ValidationError(f"--now {args.now!r} is not an ISO-8601 date or time") from None
+    try:
+        rule = _pick_rule(args)
+    except RuleValidationError as exc:
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        raise
+    library = _library(args)
+    if args.format == "ids":
+        for track_id in ordered_track_ids(library, rule, now):
+            print(track_id)
+        return 0
+    records = rule_records(library, rule, now, PREVIEW_COLUMNS)
+    if args.format == "json":
+        print(json.dumps([{k: _json_value(v) for k, v in r.items()} for r in records], ensure_ascii=False,
+                         indent=1))
+        return 0
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PREVIEW_COLUMNS)
+    for record in records:
+        writer.writerow([_cell(record[c]) for c in PREVIEW_COLUMNS])
+    sys.stdout.write(out.getvalue())
+    return 0
 
 
 def register(sub, common) -> None:
-    """Add this area's subcommands to the parser."""
+    """Add `rules ...` and `preview` to the parser."""
+    rules = sub.add_parser("rules", help="validate, import, export and list rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+
+    p = rules_sub.add_parser("validate", parents=[common], help="check a rules file (exit 1 with the errors)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_validate)
+
+    p = rules_sub.add_parser("import", parents=[common], help="import a rules file (all or nothing)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--replace", action="store_true", help="also delete saved rules that are not in the file")
+    p.set_defaults(func=cmd_import)
+
+    p = rules_sub.add_parser("export", parents=[common], help="write all saved rules to a rules file ('-': stdout)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_export)
+
+    p = rules_sub.add_parser("list", parents=[common], help="list saved rules with a one-line summary")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("preview", parents=[common], help="print a rule's ordered tracks")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--rules", metavar="FILE", help="take the rule from this rules file")
+    source.add_argument("--saved", action="store_true", help="take the rule saved in the library")
+    p.add_argument("--rule", metavar="ID", required=True, help="id of the rule")
+    p.add_argument("--now", metavar="ISO", help="evaluation time for in_last_days (default: now)")
+    p.add_argument("--format", choices=["ids", "csv", "json"], default="ids",
+                   help="ids: one Spotify track id a line (default); csv or json: main columns")
+    p.set_defaults(func=cmd_preview)

@@ -1,0 +1,49 @@
+"""Rules: the playlist DSL, its SQL compiler, a pure-Python evaluator, descriptions and storage."""
+
+from lib.rules.compile import compile_rule, compile_where
+from lib.rules.describe import describe_condition, describe_rule
+from lib.rules.engine import (
+    Preview,
+    evaluate_rule,
+    load_tracks,
+    ordered_track_ids,
+    preview_rule,
+    preview_stats,
+    rule_records,
+)
+from lib.rules.evaluate import evaluate_tracks, matches_rules
+from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
+from lib.rules.models import (
+    ConditionOperator,
+    Limit,
+    LogicalOperator,
+    PlaylistRuleSet,
+    RuleCondition,
+    RuleGroup,
+    RulesFile,
+    SortKey,
+)
+from lib.rules.parse import RuleValidationError, dump_rules_file, parse_rule, parse_rules_file
+from lib.store.rules_repo import (
+    ImportResult,
+    RuleNotFoundError,
+    StoredRule,
+    delete_rule,
+    duplicate_rule,
+    export_rules,
+    get_rule,
+    import_rules,
+    list_rules,
+    save_rule,
+    set_rule_enabled,
+)
+
+__all__ = [
+    "FIELDS", "OPERATORS_BY_TYPE", "ConditionOperator", "FieldInfo", "ImportResult", "Limit", "LogicalOperator",
+    "PlaylistRuleSet", "Preview", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleValidationError",
+    "RulesFile", "SortKey", "StoredRule", "available_fields", "compile_rule", "compile_where", "delete_rule",
+    "describe_condition", "describe_rule", "dump_rules_file", "duplicate_rule", "evaluate_rule", "evaluate_tracks",
+    "export_rules", "field_info", "get_rule", "import_rules", "list_rules", "load_tracks", "matches_rules",
+    "ordered_track_ids", "parse_rule", "parse_rules_file", "preview_rule", "preview_stats", "rule_records", "save_rule",
+    "set_rule_enabled",
+]

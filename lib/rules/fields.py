@@ -1,0 +1,108 @@
+"""The fields a rule can test: their types, operators, SQL column and what the UI needs to know."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lib.store.track_view import TRACK_VIEW_COLUMNS
+
+if TYPE_CHECKING:
+    from lib.store import Library
+
+TEXT_OPERATORS = ("eq", "neq", "contains", "not_contains", "starts_with", "ends_with", "in", "not_in",
+                  "matches", "not_matches")
+NUMBER_OPERATORS = ("eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in")
+BOOLEAN_OPERATORS = ("eq", "neq")
+TIME_OPERATORS = ("before", "after", "between", "in_last_days", "not_in_last_days")
+EMPTY_OPERATORS = ("is_empty", "is_not_empty")
+
+OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "text": TEXT_OPERATORS + EMPTY_OPERATORS,
+    "list": TEXT_OPERATORS + EMPTY_OPERATORS,
+    "number": NUMBER_OPERATORS + EMPTY_OPERATORS,
+    "boolean": BOOLEAN_OPERATORS + EMPTY_OPERATORS,
+    "date": TIME_OPERATORS + EMPTY_OPERATORS,
+    "timestamp": TIME_OPERATORS + EMPTY_OPERATORS,
+}
+
+# Each negative operator is exactly NOT of its positive twin.
+NEGATIVE_TWINS = {"neq": "eq", "not_contains": "contains", "not_in": "in", "not_matches": "matches",
+                  "not_in_last_days": "in_last_days", "is_not_empty": "is_empty"}
+
+# Custom fields (x_<name>) are stored in these MAP columns; which one a condition reads follows
+# from its operator and value (numbers → custom_num, text → custom_text).
+CUSTOM_PREFIX = "x_"
+CUSTOM_NAME = re.compile(r"^x_[a-z0-9_]{1,60}$")
+CUSTOM_OPERATORS = tuple(dict.fromkeys(TEXT_OPERATORS + NUMBER_OPERATORS + EMPTY_OPERATORS))
+_NUMBER_ONLY = {"gt", "gte", "lt", "lte", "between"}
+_TEXT_ONLY = {"contains", "not_contains", "starts_with", "ends_with", "matches", "not_matches"}
+
+LABELS = {
+    "title": "title", "artist": "artist", "artists": "artists", "album": "album", "isrc": "ISRC",
+    "mood": "mood", "genre_family": "genre family", "genres": "genres", "playlists": "playlists",
+    "tags": "tags", "release_date": "release date", "release_year": "release year", "decade": "decade",
+    "duration_s": "duration (s)", "duration_ms": "duration (ms)", "explicit": "explicit", "liked": "liked",
+    "added_at": "added", "liked_at": "liked on", "label": "label", "track_id": "track id", "uri": "URI",
+    "origin": "origin", "source_ids": "source ids",
+}
+
+_HIDDEN_COLUMNS = {"custom_num", "custom_text"}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A rule field: its name, logical type and (for custom fields) the map column holding it."""
+
+    name: str
+    type: str                      # text | list | number | boolean | date | timestamp
+    label: str
+    custom_column: str | None = None
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        return OPERATORS_BY_TYPE[self.type]
+
+
+FIELDS: dict[str, FieldInfo] = {
+    name: FieldInfo(name, kind, LABELS.get(name, name.replace("_", " ")))
+    for name, kind in TRACK_VIEW_COLUMNS.items() if name not in _HIDDEN_COLUMNS
+}
+
+SORTABLE_TYPES = ("text", "number", "boolean", "date", "timestamp")
+RANDOM_SORT = "random"
+
+
+def is_custom(name: str) -> bool:
+    return name.startswith(CUSTOM_PREFIX) and name not in FIELDS
+
+
+def custom_kind(operator: str, value) -> str:
+    """'number' or 'text': which custom map a condition on an x_ field reads."""
+    if operator in _NUMBER_ONLY:
+        return "number"
+    if operator in _TEXT_ONLY:
+        return "text"
+    sample = value[0] if isinstance(value, list) and value else value
+    if isinstance(sample, bool):
+        return "text"
+    return "number" if isinstance(sample, int | float) else "text"
+
+
+def field_info(name: str, operator: str | None = None, value=None) -> FieldInfo | None:
+    """The field called `name`, or None; custom fields get their type from the operator and value."""
+    if name in FIELDS:
+        return FIELDS[name]
+    if CUSTOM_NAME.match(name):
+        kind = custom_kind(operator or "eq", value)
+        column = "custom_num" if kind == "number" else "custom_text"
+        return FieldInfo(name, kind, name[len(CUSTOM_PREFIX):].replace("_", " "), column)
+    return None
+
+
+def available_fields(library: Library) -> list[dict]:
+    """Every field with its type and what the UI shows: real range for numbers, known values for lists."""
+    from lib.rules.field_stats import field_stats
+
+    return field_stats(library)

@@ -1,0 +1,117 @@
+"""AppTest of the Rules page on the demo library: render, edit a value, save, duplicate, delete."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.rules import get_rule, list_rules
+from lib.rules.examples import install_example_rules
+from lib.store import open_library
+
+
+def _metric(at, label: str) -> int:
+    return int(next(m for m in at.metric if m.label == label).value.replace(",", ""))
+
+
+@pytest.fixture
+def app(demo_library, monkeypatch, tmp_path):
+    install_example_rules(demo_library)
+    monkeypatch.setenv("AUTOPLAYLISTS_DEMO_DB", demo_library.target)
+    at = AppTest.from_file("../../streamlit_app.py", default_timeout=60)
+    at.session_state["app.library_choice"] = "demo"
+    at.run()
+    at.switch_page("pages/rules.py").run()
+    assert not at.exception
+    return at, demo_library
+
+
+def test_page_renders_first_rule_with_preview(app):
+    at, _ = app
+    assert at.title[0].value == "Rules"
+    assert at.selectbox(key="rules.picker").value == "calm-acoustic"
+    assert _metric(at, "Tracks") > 0
+    assert at.get("plotly_chart")
+    assert not at.error
+
+
+def test_editing_a_number_changes_the_count(app):
+    at, _ = app
+    at.selectbox(key="rules.picker").set_value("upbeat-2010s").run()
+    before = _metric(at, "Matching")
+    energy = next(n for n in at.number_input if n.key.endswith(".energy.gte.v"))
+    assert energy.value == pytest.approx(0.7)
+    energy.set_value(0.9).run()
+    assert not at.exception
+    after = _metric(at, "Matching")
+    assert 0 < after < before
+
+
+def test_invalid_value_shows_error_and_save_is_disabled(app):
+    at, _ = app
+    at.selectbox(key="rules.picker").set_value("hip-hop-no-trap").run()
+    regex = next(t for t in at.text_input if t.key.endswith(".genres.matches.v"))
+    regex.set_value("(unclosed").run()
+    assert any("invalid regular expression" in e.value for e in at.error)
+    assert at.button(key="rules.save").disabled
+
+
+def test_save_bumps_version_duplicate_and_delete(app):
+    at, library = app
+    at.selectbox(key="rules.picker").set_value("upbeat-2010s").run()
+    energy = next(n for n in at.number_input if n.key.endswith(".energy.gte.v"))
+    energy.set_value(0.8).run()
+    at.button(key="rules.save").click().run()
+    assert not at.exception
+    stored = get_rule(library, "upbeat-2010s")
+    assert stored.version == 2
+    assert stored.rule.match.conditions[0].value == pytest.approx(0.8)
+    at.button(key="rules.duplicate").click().run()
+    assert get_rule(library, "upbeat-2010s-copy").enabled is False
+    assert at.selectbox(key="rules.picker").value == "upbeat-2010s-copy"
+    at.button(key="rules.delete").click().run()
+    at.button(key="rules.delete_yes").click().run()
+    assert "upbeat-2010s-copy" not in {s.rule_id for s in list_rules(library)}
+
+
+def test_add_condition_and_group(app):
+    at, _ = app
+    at.selectbox(key="rules.picker").set_value("calm-acoustic").run()
+    adds = [b for b in at.button if b.key and b.key.endswith(".addc")]
+    count = len([s for s in at.selectbox if s.key and s.key.endswith(".field")])
+    adds[0].click().run()
+    assert len([s for s in at.selectbox if s.key and s.key.endswith(".field")]) == count + 1
+    groups = [b for b in at.button if b.key and b.key.endswith(".addg")]
+    groups[0].click().run()
+    assert any("Empty group" in c.value for c in at.caption)
+    assert not at.exception
+
+
+def test_empty_library_offers_examples(monkeypatch, tmp_path):
+    empty = open_library(str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("AUTOPLAYLISTS_DB", empty.target)
+    at = AppTest.from_file("../../streamlit_app.py", default_timeout=60)
+    at.session_state["app.library_choice"] = "mine"
+    at.run()
+    at.switch_page("pages/rules.py").run()
+    assert not at.exception
+    at.button(key="rules.examples").click().run()
+    assert not at.exception
+    assert len(list_rules(empty)) >= 5
+
+
+def test_import_shows_errors_and_changes_nothing_then_imports(app):
+    at, library = app
+    before = {s.rule_id: s.version for s in list_rules(library)}
+    bad = b'{"version": 1, "rules": [{"id": "new-one", "name": "N", "match": {"conditions": [' \
+          b'{"field": "energy", "operator": "contains", "value": "x"}]}}]}'
+    at.file_uploader(key="rules.upload").set_value(("rules.json", bad, "application/json")).run()
+    at.button(key="rules.import").click().run()
+    assert any("rule 'new-one': match.conditions[0]: operator 'contains'" in e.value for e in at.error)
+    assert {s.rule_id: s.version for s in list_rules(library)} == before
+    good = b'{"version": 1, "rules": [{"id": "new-one", "name": "New one"}]}'
+    at.file_uploader(key="rules.upload").set_value(("rules.json", good, "application/json")).run()
+    at.button(key="rules.import").click().run()
+    assert not at.exception
+    assert any("1 created" in s.value for s in at.success)
+    assert "new-one" in {s.rule_id for s in list_rules(library)}

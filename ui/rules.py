@@ -1,0 +1,254 @@
+"""The Rules page: pick or start a rule, build it, see the playlist live, save, import and export."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from lib.errors import AutoPlaylistsError
+from lib.rules import (
+    RuleValidationError,
+    available_fields,
+    delete_rule,
+    describe_rule,
+    duplicate_rule,
+    export_rules,
+    get_rule,
+    import_rules,
+    list_rules,
+    parse_rule,
+    preview_rule,
+    save_rule,
+    set_rule_enabled,
+)
+from lib.rules.examples import install_example_rules
+from ui.rules_builder import KEY, render_group, strip_uids, with_uids
+from ui.rules_preview import render_distribution, render_metrics, render_table, render_tuner_charts
+
+ROOT = f"{KEY}.root"
+NEW = "__new__"
+SORT_NONE = "(none)"
+
+
+@st.cache_data(ttl=120, show_spinner=False, max_entries=8)
+def _fields(_library, target: str, version: str) -> dict:
+    # Keyed by the library's target and a cheap data version; `_library` itself is not hashed.
+    return {f["name"]: f for f in available_fields(_library)}
+
+
+def fields_of(library) -> dict:
+    version = str(library.query_one("SELECT count(*), max(added_at), sum(len(genres)),"
+                                    " sum(cardinality(custom_num) + cardinality(custom_text)) FROM track_view"))
+    return _fields(library, library.target, version)
+
+
+def _blank() -> dict:
+    return {"id": "", "name": "New playlist", "description": "", "enabled": True,
+            "match": {"operator": "and", "conditions": [{"field": "energy", "operator": "gte", "value": 0.6}]},
+            "sort": [{"field": "added_at", "direction": "desc"}], "dedupe": "track"}
+
+
+def load(definition: dict, rule_id: str | None) -> None:
+    """Put a rule into the editor; fresh widget keys so no old widget state leaks in."""
+    st.session_state[f"{KEY}.gen"] = st.session_state.get(f"{KEY}.gen", 0) + 1
+    st.session_state[f"{KEY}.editing"] = rule_id
+    st.session_state[f"{KEY}.meta"] = {k: v for k, v in definition.items() if k != "match"}
+    st.session_state[ROOT] = with_uids(definition.get("match", {"operator": "and", "conditions": []}))
+    st.session_state.pop(f"{KEY}.confirm_delete", None)
+
+
+def _pick(library) -> None:
+    choice = st.session_state[f"{KEY}.picker"]
+    if choice == NEW:
+        load(_blank(), None)
+        return
+    stored = get_rule(library, choice)
+    if stored.rule is not None:
+        load(stored.rule.definition(), choice)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "rule"
+
+
+def _k(name: str) -> str:
+    return f"{KEY}.g{st.session_state[f'{KEY}.gen']}.{name}"
+
+
+def _on_enabled(library, rule_id: str | None) -> None:
+    if rule_id:
+        set_rule_enabled(library, rule_id, st.session_state[_k("enabled")])
+
+
+def render_picker(library, stored: list) -> None:
+    options = [s.rule_id for s in stored] + [NEW]
+    labels = {s.rule_id: f"{'●' if s.enabled else '○'} {s.name} ({s.rule_id})" for s in stored} | {NEW: "➕ New rule"}
+    editing = st.session_state.get(f"{KEY}.editing")
+    st.session_state[f"{KEY}.picker"] = editing if editing in options else NEW
+    cols = st.columns([4, 2], vertical_alignment="bottom")
+    cols[0].selectbox("Rule", options, key=f"{KEY}.picker", format_func=labels.get, on_change=_pick,
+                      args=(library,))
+    if not stored and cols[1].button("Install example rules", key=f"{KEY}.examples"):
+        installed = install_example_rules(library)
+        load(get_rule(library, installed[0]).rule.definition(), installed[0])
+        st.rerun()
+
+
+def render_meta(library, meta: dict, fields: dict) -> dict:
+    editing = st.session_state.get(f"{KEY}.editing")
+    cols = st.columns([3, 2], vertical_alignment="bottom")
+    name = cols[0].text_input("Playlist name", value=meta.get("name", ""), key=_k("name"), max_chars=100)
+    rule_id = cols[1].text_input("Id", value=meta.get("id") or _slug(name), key=_k("id"), disabled=bool(editing),
+                                 help="a-z, 0-9, - and _; fixed once saved")
+    cols = st.columns([4, 1], vertical_alignment="bottom")
+    description = cols[0].text_input("Description", value=meta.get("description", ""), key=_k("description"))
+    enabled = cols[1].toggle("Enabled", value=meta.get("enabled", True), key=_k("enabled"),
+                             on_change=_on_enabled, args=(library, editing),
+                             help="only enabled rules are pushed to Spotify")
+    return {"id": editing or rule_id, "name": name, "description": description, "enabled": enabled}
+
+
+def render_order(meta: dict, fields: dict) -> dict:
+    sortable = [n for n, f in fields.items() if f["type"] in ("text", "number", "boolean", "date", "timestamp")
+                and not (f["custom"] and f["type"] == "text")]   # custom fields sort by their numbers
+    options = [SORT_NONE, "random", *sortable]
+    current = meta.get("sort") or []
+    out: dict = {"sort": []}
+    cols = st.columns(4)
+    for i in range(2):
+        have = current[i] if i < len(current) else {"field": SORT_NONE, "direction": "asc"}
+        field = cols[2 * i].selectbox("Sort by" if i == 0 else "then by", options, key=_k(f"sort{i}"),
+                                      index=options.index(have["field"]) if have["field"] in options else 0,
+                                      format_func=lambda n: fields[n]["label"] if n in fields else n)
+        direction = cols[2 * i + 1].selectbox("direction", ["asc", "desc"], key=_k(f"dir{i}"),
+                                              index=1 if have.get("direction") == "desc" else 0)
+        if field != SORT_NONE:
+            out["sort"].append({"field": field, "direction": direction})
+    cols = st.columns(4)
+    if any(k["field"] == "random" for k in out["sort"]):
+        out["seed"] = int(cols[3].number_input("seed", value=int(meta.get("seed") or 0), step=1, key=_k("seed")))
+    limit = meta.get("limit") or {}
+    kinds = ["none", "tracks", "minutes"]
+    kind = cols[0].selectbox("Limit", kinds, key=_k("limit_kind"),
+                             index=1 if "tracks" in limit else 2 if "minutes" in limit else 0)
+    if kind == "tracks":
+        out["limit"] = {"tracks": int(cols[1].number_input("tracks", min_value=1, max_value=100_000, step=10,
+                                                           value=int(limit.get("tracks", 100)), key=_k("ltracks")))}
+    elif kind == "minutes":
+        out["limit"] = {"minutes": cols[1].number_input("minutes", min_value=1.0, step=15.0,
+                                                        value=float(limit.get("minutes", 60)), key=_k("lminutes"))}
+    dedupes = ["track", "isrc", "title_artist"]
+    out["dedupe"] = cols[2].selectbox("Dedupe", dedupes, key=_k("dedupe"),
+                                      index=dedupes.index(meta.get("dedupe", "track")),
+                                      format_func={"track": "same track", "isrc": "same ISRC",
+                                                   "title_artist": "same title + artist"}.get)
+    return out
+
+
+def render_actions(library, rule, stored_ids: set) -> None:
+    editing = st.session_state.get(f"{KEY}.editing")
+    cols = st.columns(4)
+    if cols[0].button("Save", type="primary", key=f"{KEY}.save", disabled=rule is None):
+        if not editing and rule.id in stored_ids:
+            st.error(f"A rule with id {rule.id!r} exists already; pick another id.")
+        else:
+            version = save_rule(library, rule)
+            load(rule.definition(), rule.id)
+            st.session_state[f"{KEY}.flash"] = f"Saved “{rule.name}” (version {version})."
+            st.rerun()
+    if cols[1].button("Duplicate", key=f"{KEY}.duplicate", disabled=not editing):
+        copy = duplicate_rule(library, editing)
+        load(copy.rule.definition(), copy.rule_id)
+        st.session_state[f"{KEY}.flash"] = f"Duplicated as “{copy.name}” (disabled until you enable it)."
+        st.rerun()
+    if cols[2].button("Delete", key=f"{KEY}.delete", disabled=not editing):
+        st.session_state[f"{KEY}.confirm_delete"] = editing
+    if editing and st.session_state.get(f"{KEY}.confirm_delete") == editing:
+        st.warning(f"Delete the rule {editing!r}? Its Spotify playlist is not touched.")
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete", key=f"{KEY}.delete_yes"):
+            delete_rule(library, editing)
+            remaining = [s for s in list_rules(library) if s.rule is not None]
+            load(remaining[0].rule.definition() if remaining else _blank(),
+                 remaining[0].rule_id if remaining else None)
+            st.session_state[f"{KEY}.flash"] = f"Deleted {editing!r}."
+            st.rerun()
+        if no.button("Cancel", key=f"{KEY}.delete_no"):
+            st.session_state.pop(f"{KEY}.confirm_delete", None)
+            st.rerun()
+
+
+def render_files(library, stored: list) -> None:
+    with st.expander("Saved rules, import and export"):
+        if stored:
+            st.dataframe([{"on": s.enabled, "id": s.rule_id, "name": s.name, "version": s.version,
+                           "rule": describe_rule(s.rule) if s.rule else "INVALID: " + s.errors[0]} for s in stored],
+                         hide_index=True, key=f"{KEY}.overview")
+        st.download_button("Export all rules (JSON)", data=export_rules(library), file_name="rules.json",
+                           mime="application/json", key=f"{KEY}.export", on_click="ignore")
+        upload = st.file_uploader("Import a rules file", type=["json"], key=f"{KEY}.upload")
+        if upload is not None and st.button("Import", key=f"{KEY}.import"):
+            try:
+                result = import_rules(library, upload.getvalue().decode("utf-8-sig"))
+            except RuleValidationError as exc:
+                st.error("Nothing was imported:\n\n" + "\n".join(f"- {e}" for e in exc.errors))
+            except UnicodeDecodeError:
+                st.error("Nothing was imported: the file is not UTF-8 text.")
+            else:
+                st.session_state[f"{KEY}.flash"] = f"Imported: {result.summary()}."
+                st.rerun()
+
+
+def _first_numeric(node: dict, fields: dict) -> str | None:
+    for child in node.get("conditions", []):
+        found = _first_numeric(child, fields) if "conditions" in child else (
+            child["field"] if fields.get(child["field"], {}).get("type") == "number" else None)
+        if found:
+            return found
+    return None
+
+
+def render_rules_page(library) -> None:
+    fields = fields_of(library)
+    stored = list_rules(library)
+    if f"{KEY}.editing" not in st.session_state or ROOT not in st.session_state:
+        first = next((s for s in stored if s.rule is not None), None)
+        load(first.rule.definition() if first else _blank(), first.rule_id if first else None)
+    if st.session_state.get(f"{KEY}.editing") not in {s.rule_id for s in stored} | {None}:
+        load(_blank(), None)   # e.g. the library was switched
+    if flash := st.session_state.pop(f"{KEY}.flash", None):
+        st.success(flash)
+    render_picker(library, stored)
+    meta = st.session_state[f"{KEY}.meta"]
+    left, right = st.columns([3, 2], gap="large")
+    charts: dict = {}
+    with left:
+        head = render_meta(library, meta, fields)
+        st.markdown("**Which tracks**")
+        render_group(st.session_state[ROOT], fields, ROOT, charts)
+        st.markdown("**Order, dedupe and limit**")
+        order = render_order(meta, fields)
+    definition = {**head, "match": strip_uids(st.session_state[ROOT]), **order}
+    try:
+        rule, errors = parse_rule(definition), []
+    except RuleValidationError as exc:
+        rule, errors = None, exc.errors
+    with right:
+        if rule is None:
+            st.error("This rule is not valid yet:\n\n" + "\n".join(f"- {e}" for e in errors))
+        else:
+            st.info(describe_rule(rule), icon=":material/rule:")
+            try:
+                preview = preview_rule(library, rule)
+            except AutoPlaylistsError as exc:   # e.g. the library is busy with a long write
+                st.error(str(exc))
+                preview = None
+            if preview is not None:
+                render_metrics(preview)
+                render_table(preview)
+                render_distribution(library, preview, fields, _first_numeric(st.session_state[ROOT], fields)
+                                    or "energy")
+                render_tuner_charts(library, preview, fields, charts)
+    render_actions(library, rule, {s.rule_id for s in stored})
+    render_files(library, stored)
