@@ -9,6 +9,7 @@ import pandas as pd
 
 from lib.demo.generate import DEMO_SEED, DemoData, generate_demo
 from lib.demo.sources import REFERENCE_TIME
+from lib.rules.examples import install_example_rules
 from lib.store import Library, is_file_target, open_library, refresh_track_view
 from lib.store.catalog import replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
 
@@ -41,6 +42,8 @@ def write_demo(library: Library, data: DemoData, seed: int) -> None:
         write_enrichment_frame(cur, enrichment_frame(data))
         cur.execute("INSERT OR REPLACE INTO meta VALUES ('library_kind', 'demo'), ('demo_seed', ?)", [str(seed)])
         refresh_track_view(cur)
+    # Rules read track_view, so they go in once the tracks are there; a newcomer sees working rules at once.
+    install_example_rules(library)
 
 
 def _remove_db_files(path: Path) -> None:
