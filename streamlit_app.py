@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.spotify import handle_oauth_callback
 from ui.state import library_selector
 
 st.set_page_config(page_title="Auto Playlists", page_icon="🎛️", layout="wide")
@@ -25,5 +26,6 @@ pages = {
 }
 
 navigation = st.navigation(pages)
+handle_oauth_callback()  # Spotify redirects to the root URL (a new session): finish sign-in, go to Connect
 library_selector()
 navigation.run()

@@ -1,5 +1,8 @@
-"""Spotify page (being built)."""
+"""Connect & sync: register/enter the Spotify app, sign in, pick sources, sync with progress."""
 
 import streamlit as st
 
-st.title("Spotify")
+from ui.spotify import render_connect_page
+
+st.title("Connect & sync")
+render_connect_page()

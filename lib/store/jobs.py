@@ -41,9 +41,10 @@ def _row_to_job(row: tuple) -> Job:
 
 
 def create_job(library: Library, kind: str, target: str | None = None, *,
-               parent_id: int | None = None, status: str = "running", message: str | None = None) -> int:
-    """Start a job and record its first status event; return its id."""
-    with library.transaction() as cur:
+               parent_id: int | None = None, status: str = "running", message: str | None = None,
+               cursor=None) -> int:
+    """Start a job and record its first status event; return its id (``cursor``: in a caller's transaction)."""
+    def write(cur) -> int:
         (job_id,) = cur.execute(
             "INSERT INTO jobs (kind, target, parent_id, status, message, progress)"
             " VALUES (?, ?, ?, ?, ?, '{}') RETURNING job_id",
@@ -51,23 +52,34 @@ def create_job(library: Library, kind: str, target: str | None = None, *,
         ).fetchone()
         cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
                     [job_id, status, message])
-    return job_id
+        return job_id
+
+    if cursor is not None:
+        return write(cursor)
+    with library.transaction() as cur:
+        return write(cur)
 
 
 def update_job(library: Library, job_id: int, *, progress: dict[str, Any] | None = None,
-               resume_state: dict | None = None, add_requests: int = 0, message: str | None = None) -> None:
-    """Record progress (merged into the stored dict) without changing the status."""
-    with library.transaction() as cur:
-        if progress:
-            (current,) = cur.execute("SELECT progress FROM jobs WHERE job_id = ?", [job_id]).fetchone()
-            merged = {**(json.loads(current) if current else {}), **progress}
-            cur.execute("UPDATE jobs SET progress = ? WHERE job_id = ?", [json.dumps(merged), job_id])
-        if resume_state is not None:
-            cur.execute("UPDATE jobs SET resume_state = ? WHERE job_id = ?", [json.dumps(resume_state), job_id])
-        if message is not None:
-            cur.execute("UPDATE jobs SET message = ? WHERE job_id = ?", [message, job_id])
-        cur.execute("UPDATE jobs SET requests = requests + ?, updated_at = current_timestamp WHERE job_id = ?",
-                    [add_requests, job_id])
+               resume_state: dict | None = None, add_requests: int = 0, message: str | None = None,
+               cursor=None) -> None:
+    """Record progress (merged into the stored dict) without changing the status (``cursor``: as above)."""
+    if cursor is None:
+        with library.transaction() as cur:
+            update_job(library, job_id, progress=progress, resume_state=resume_state, add_requests=add_requests,
+                       message=message, cursor=cur)
+        return
+    cur = cursor
+    if progress:
+        (current,) = cur.execute("SELECT progress FROM jobs WHERE job_id = ?", [job_id]).fetchone()
+        merged = {**(json.loads(current) if current else {}), **progress}
+        cur.execute("UPDATE jobs SET progress = ? WHERE job_id = ?", [json.dumps(merged), job_id])
+    if resume_state is not None:
+        cur.execute("UPDATE jobs SET resume_state = ? WHERE job_id = ?", [json.dumps(resume_state), job_id])
+    if message is not None:
+        cur.execute("UPDATE jobs SET message = ? WHERE job_id = ?", [message, job_id])
+    cur.execute("UPDATE jobs SET requests = requests + ?, updated_at = current_timestamp WHERE job_id = ?",
+                [add_requests, job_id])
 
 
 def set_job_status(library: Library, job_id: int, status: str, message: str | None = None, *,
