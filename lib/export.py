@@ -53,7 +53,7 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV (with BOM so Excel reads accents and CJK right) of exactly these rows and columns."""
     buffer = io.StringIO()
-    csv_ready(frame).to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    csv_ready(frame).to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S", lineterminator="\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

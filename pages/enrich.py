@@ -1,5 +1,6 @@
-"""Enrich page (being built)."""
+"""Enrich page: providers with coverage and runs, the mood map, genre families, labels and features files."""
 
-import streamlit as st
+from ui.enrich import render_enrich_page
+from ui.state import current_library, is_demo, settings
 
-st.title("Enrich")
+render_enrich_page(current_library(), settings(), demo=is_demo())

@@ -226,9 +226,26 @@ def _m002_track_view(cur: duckdb.DuckDBPyConnection) -> None:
     create_track_view(cur)
 
 
+def _m020_genre_families(cur: duckdb.DuckDBPyConnection) -> None:
+    from lib.store.classification import seed_genre_families
+    from lib.store.track_view import refresh_track_view
+
+    seed_genre_families(cur)
+    refresh_track_view(cur)
+
+
+def _m021_computed_classes(cur: duckdb.DuckDBPyConnection) -> None:
+    # Computed classes moved to their own table; re-creating the view makes it read them.
+    from lib.store.track_view import create_track_view
+
+    create_track_view(cur)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_track_view", _m002_track_view),
+    ("020_genre_families", _m020_genre_families),
+    ("021_computed_classes", _m021_computed_classes),
 ]
 
 
