@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lib.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -51,10 +54,35 @@ def _pick(env: Mapping[str, str], secrets: Mapping, env_key: str, secret_path: t
     return node if node not in ("", None) else None
 
 
-def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> Settings:
-    """Resolve settings from env vars (first) and a secrets mapping such as st.secrets (second)."""
+def secrets_file(env: Mapping[str, str] | None = None) -> Path:
+    """Where the app's secrets live: $AUTOPLAYLISTS_SECRETS_FILE or .streamlit/secrets.toml."""
     env = os.environ if env is None else env
-    secrets = secrets or {}
+    return Path(env.get("AUTOPLAYLISTS_SECRETS_FILE") or PROJECT_ROOT / ".streamlit" / "secrets.toml")
+
+
+def read_secrets_file(path: Path) -> dict:
+    """The TOML secrets file as a dict; {} when it is absent."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> Settings:
+    """Resolve settings from env vars (first) and secrets (second).
+
+    `secrets` is a mapping such as st.secrets; when None, the secrets file is read, so the CLI
+    sees the same configuration as the app.
+    """
+    env = os.environ if env is None else env
+    if secrets is None:
+        secrets = read_secrets_file(secrets_file(env))
     values: dict = {}
     spec = {
         "db": ("AUTOPLAYLISTS_DB", ("library", "db")),
@@ -80,6 +108,6 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
             try:
                 values[name] = float(values[name])
             except ValueError as exc:
-                raise ValueError(f"{name} must be a number, got {values[name]!r}") from exc
+                raise ConfigError(f"{name} must be a number, got {values[name]!r}") from exc
     values["db_configured"] = "db" in values
     return Settings(**values)

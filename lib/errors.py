@@ -15,3 +15,7 @@ class LibraryError(AutoPlaylistsError):
 
 class ValidationError(AutoPlaylistsError):
     """Input was rejected; nothing was stored."""
+
+
+class ConfigError(AutoPlaylistsError, ValueError):
+    """A setting or the secrets file is malformed."""

@@ -1,6 +1,8 @@
 """Enrich page: providers with coverage and runs, the mood map, genre families, labels and features files."""
 
 from ui.enrich import render_enrich_page
-from ui.state import current_library, is_demo, settings
+from ui.state import current_library, is_demo, require_app_frame, settings
+
+require_app_frame()
 
 render_enrich_page(current_library(), settings(), demo=is_demo())

@@ -4,7 +4,9 @@ import streamlit as st
 
 from lib.explore import filter_options, library_overview
 from ui.explore import filter_widgets, render_charts, render_overview, render_table
-from ui.state import current_library, is_demo
+from ui.state import current_library, is_demo, require_app_frame
+
+require_app_frame()
 
 st.title("Explore")
 library = current_library()

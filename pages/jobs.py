@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui.spotify import render_jobs_page
+from ui.state import require_app_frame
+
+require_app_frame()
 
 st.title("Jobs")
 render_jobs_page()

@@ -6,7 +6,9 @@ from lib.errors import AutoPlaylistsError
 from lib.explore import library_overview
 from lib.imports import import_exportify_csv
 from ui.explore import render_import_results
-from ui.state import current_library, is_demo, user_library
+from ui.state import current_library, is_demo, require_app_frame, user_library
+
+require_app_frame()
 
 st.title("Sources & import")
 overview = library_overview(current_library())

@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui.push import render_push_page
+from ui.state import require_app_frame
+
+require_app_frame()
 
 st.title("Push to Spotify")
 st.caption("Each rule becomes a playlist. See exactly what will change, push only that, and undo it later.")

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from ui.rules import render_rules_page
-from ui.state import current_library, is_demo
+from ui.state import current_library, is_demo, require_app_frame
+
+require_app_frame()
 
 st.title("Rules")
 if is_demo():

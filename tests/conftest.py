@@ -40,6 +40,7 @@ def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("AUTOPLAYLISTS_DB", str(tmp_path / "library.duckdb"))
     monkeypatch.setenv("AUTOPLAYLISTS_DEMO_DB", str(tmp_path / "demo.duckdb"))
     monkeypatch.setenv("SPOTIFY_TOKEN_CACHE", str(tmp_path / "token.json"))
+    monkeypatch.setenv("AUTOPLAYLISTS_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
     return tmp_path
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.config import Settings, load_settings
 from lib.store import Library, open_library
 
 LIBRARY_CHOICE_KEY = "app.library_choice"
+ENTRY_SCRIPT = "streamlit_app.py"
+REQUESTED_PAGE_PARAM = "open"
+
 DEMO = "demo"
 MINE = "mine"
 
@@ -85,3 +91,30 @@ def library_selector() -> None:
     if is_demo():
         st.sidebar.info("You are exploring the **demo library** — generated sample data. "
                         "Switch to *My library* to import CSVs or connect Spotify.", icon="🎧")
+
+
+def require_app_frame() -> None:
+    """Send a page that Streamlit ran without streamlit_app.py through it.
+
+    Until some session has called st.navigation, Streamlit serves a deep link such as /rules from
+    the pages/ folder directly (its legacy pages-directory mode), skipping the library switch and
+    the Spotify sign-in callback. The detour keeps the requested page. AppTest re-enters that mode
+    before every run by design, so it is left alone there (the browser tests cover the detour).
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or not PagesManager.uses_pages_directory or "streamlit.testing.v1.app_test" in sys.modules:
+        return
+    if Path(ctx.main_script_path).name == ENTRY_SCRIPT:
+        page = Path(sys._getframe(1).f_globals.get("__file__", "")).stem
+        st.switch_page(ENTRY_SCRIPT, query_params={REQUESTED_PAGE_PARAM: page} if page else None)
+
+
+def open_requested_page(pages: list) -> None:
+    """After require_app_frame's detour, open the page the link asked for (call before navigation.run)."""
+    wanted = st.query_params.get(REQUESTED_PAGE_PARAM)
+    if wanted is None:
+        return
+    del st.query_params[REQUESTED_PAGE_PARAM]
+    for page in pages:
+        if page.url_path == wanted:
+            st.switch_page(page)

@@ -5,22 +5,16 @@ from __future__ import annotations
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-from lib.config import PROJECT_ROOT, load_settings
+from lib.config import load_settings
 
 EXIT_PAUSED = 2
 
 
 def cli_settings():
     """Env vars first, then .streamlit/secrets.toml (as the app reads it), then the app saved on Connect."""
-    import tomllib
-
     from lib.spotify import resolve_app
 
-    try:
-        secrets = tomllib.loads((PROJECT_ROOT / ".streamlit" / "secrets.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        secrets = {}
-    return resolve_app(load_settings(secrets=secrets))
+    return resolve_app(load_settings())
 
 
 def register(sub, common) -> None:

@@ -171,6 +171,9 @@ def cached_token_from(auth_manager) -> dict | None:
 
 def connect_client(settings: Settings, **policy) -> SpotifyClient:
     """A client for the stored sign-in; raises NotConfigured / NotConnected when there is none."""
+    from lib.spotify.app_config import resolve_app
+
+    settings = resolve_app(settings)  # an app saved on the Connect page counts, from the CLI too
     manager = make_auth_manager(settings)
     if not cached_token(settings):
         raise NotConnected("Spotify is not connected: open 'Connect & sync' in the app and connect "

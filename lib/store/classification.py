@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 
+from lib.store.winners import WINNER_KEY_SQL
+
 MOOD_SETTINGS_KEY = "classify.mood_thresholds"
 MOOD_CLASSIFIER = "mood-1"
 GENRE_FAMILY_CLASSIFIER = "genre-family-1"
@@ -83,11 +85,10 @@ def mood_case_sql(energy: str = "energy", valence: str = "valence") -> str:
             f" ELSE (CASE WHEN {energy} >= $e THEN 'tense' ELSE 'sad' END) END")
 
 
-def _best(fields: str, scope: str) -> str:
-    # The same winner rule as track_view_source: lowest precedence, newest, then provider name.
-    return f"""SELECT track_id, field, num_value, list_value FROM enrichment_values
-        WHERE field IN ({fields}) AND track_id IN (SELECT track_id FROM tracks) {scope}
-        QUALIFY row_number() OVER (PARTITION BY track_id, field ORDER BY precedence, fetched_at DESC, provider) = 1"""
+def _keyed(fields: str, scope: str) -> str:
+    # The same winner key as track_view_source, so classes derive from the values the view shows.
+    return f"""SELECT track_id, field, num_value, list_value, {WINNER_KEY_SQL} AS k FROM enrichment_values
+        WHERE field IN ({fields}) AND track_id IN (SELECT track_id FROM tracks) {scope}"""
 
 
 COMPUTED_TABLE_SQL = """CREATE TABLE IF NOT EXISTS computed_classes (
@@ -99,10 +100,11 @@ def _computed_sql(scope: str, norm: str) -> str:
     # Distinct genres are few (hundreds to a few thousand), so the word-bounded LIKE join against
     # the map stays cheap; tracks then join the per-genre result by equality.
     return f"""
-        WITH ev AS (SELECT track_id, max(num_value) FILTER (WHERE field = 'energy') AS energy,
-                           max(num_value) FILTER (WHERE field = 'valence') AS valence
-                    FROM ({_best("'energy', 'valence'", scope)}) GROUP BY track_id),
-        g AS ({_best("'genres'", scope)}),
+        WITH ev AS (SELECT track_id, arg_min(num_value, k) FILTER (WHERE field = 'energy') AS energy,
+                           arg_min(num_value, k) FILTER (WHERE field = 'valence') AS valence
+                    FROM ({_keyed("'energy', 'valence'", scope)}) GROUP BY track_id),
+        g AS (SELECT track_id, arg_min(list_value, k) AS list_value
+              FROM ({_keyed("'genres'", scope)}) GROUP BY track_id),
         tg AS (SELECT track_id, unnest(list_value) AS genre, generate_subscripts(list_value, 1) AS pos FROM g),
         dg AS (SELECT genre, {norm} AS g FROM (SELECT DISTINCT genre FROM tg WHERE genre IS NOT NULL)),
         gm AS (SELECT dg.genre, m.family FROM dg JOIN genre_family_map m

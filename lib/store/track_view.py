@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import duckdb
 
+from lib.store.winners import WINNER_KEY_SQL
+
 # Numeric enrichment fields pivoted into columns, in display order.
 FEATURE_FIELDS = (
     "popularity", "energy", "valence", "danceability", "tempo", "acousticness",
@@ -29,8 +31,9 @@ TRACK_VIEW_COLUMNS: dict[str, str] = {
     "custom_num": "map", "custom_text": "map",
 }
 
+
 _FEATURE_SQL = ",\n        ".join(
-    f"max(num_value) FILTER (WHERE field = '{name}') AS {name}" for name in FEATURE_FIELDS
+    f"arg_min(num_value, k) FILTER (WHERE field = '{name}') AS {name}" for name in FEATURE_FIELDS
 )
 
 # Every table keyed by track is read through a `*_s` CTE, so a partial refresh can filter each one
@@ -45,24 +48,32 @@ def _scope_ctes(where: str) -> str:
 
 
 _SOURCE_SELECT = f"""
-best AS (
-    SELECT track_id, field, num_value, text_value, list_value
-    FROM ev_s
-    QUALIFY row_number() OVER (
-        PARTITION BY track_id, field ORDER BY precedence, fetched_at DESC, provider) = 1
+keyed AS (
+    SELECT track_id, field, num_value, text_value, list_value, {WINNER_KEY_SQL} AS k FROM ev_s
+),
+-- Custom fields are few and open-ended, so their winners are picked row-wise.
+best_custom AS (
+    SELECT track_id, field, num_value, text_value FROM keyed
+    WHERE field LIKE 'x\\_%' ESCAPE '\\'
+    QUALIFY row_number() OVER (PARTITION BY track_id, field ORDER BY k) = 1
+),
+custom AS (
+    SELECT track_id,
+        map_from_entries(list({{'key': substr(field, 3), 'value': num_value}})
+            FILTER (WHERE num_value IS NOT NULL)) AS custom_num,
+        map_from_entries(list({{'key': substr(field, 3), 'value': text_value}})
+            FILTER (WHERE num_value IS NULL AND text_value IS NOT NULL)) AS custom_text
+    FROM best_custom
+    GROUP BY track_id
 ),
 feat AS (
     SELECT track_id,
         {_FEATURE_SQL},
-        max(text_value) FILTER (WHERE field = 'release_date') AS release_date_text,
-        max(text_value) FILTER (WHERE field = 'label') AS label,
-        first(list_value) FILTER (WHERE field = 'genres') AS genres,
-        map_from_entries(list({{'key': substr(field, 3), 'value': num_value}})
-            FILTER (WHERE field LIKE 'x\\_%' ESCAPE '\\' AND num_value IS NOT NULL)) AS custom_num,
-        map_from_entries(list({{'key': substr(field, 3), 'value': text_value}})
-            FILTER (WHERE field LIKE 'x\\_%' ESCAPE '\\' AND num_value IS NULL
-                    AND text_value IS NOT NULL)) AS custom_text
-    FROM best
+        arg_min(text_value, k) FILTER (WHERE field = 'release_date') AS release_date_text,
+        arg_min(text_value, k) FILTER (WHERE field = 'label') AS label,
+        arg_min(list_value, k) FILTER (WHERE field = 'genres') AS genres
+    FROM keyed
+    WHERE field NOT LIKE 'x\\_%' ESCAPE '\\'
     GROUP BY track_id
 ),
 arts AS (
@@ -127,10 +138,11 @@ SELECT
     coalesce(feat.label, b.album_label) AS label,
     b.origin,
     coalesce(mem.source_ids, []::VARCHAR[]) AS source_ids,
-    coalesce(feat.custom_num, MAP {{}}::MAP(VARCHAR, DOUBLE)) AS custom_num,
-    coalesce(feat.custom_text, MAP {{}}::MAP(VARCHAR, VARCHAR)) AS custom_text
+    coalesce(custom.custom_num, MAP {{}}::MAP(VARCHAR, DOUBLE)) AS custom_num,
+    coalesce(custom.custom_text, MAP {{}}::MAP(VARCHAR, VARCHAR)) AS custom_text
 FROM base b
 LEFT JOIN feat USING (track_id)
+LEFT JOIN custom USING (track_id)
 LEFT JOIN arts USING (track_id)
 LEFT JOIN mem USING (track_id)
 LEFT JOIN cls USING (track_id)
