@@ -23,6 +23,7 @@ from lib.rules import (
     set_rule_enabled,
 )
 from lib.rules.examples import install_example_rules
+from lib.store.push_store import get_link
 from ui.rules_builder import KEY, render_group, strip_uids, with_uids
 from ui.rules_preview import render_distribution, render_metrics, render_table, render_tuner_charts
 
@@ -165,14 +166,21 @@ def render_actions(library, rule, stored_ids: set) -> None:
     if cols[2].button("Delete", key=f"{KEY}.delete", disabled=not editing):
         st.session_state[f"{KEY}.confirm_delete"] = editing
     if editing and st.session_state.get(f"{KEY}.confirm_delete") == editing:
-        st.warning(f"Delete the rule {editing!r}? Its Spotify playlist is not touched.")
+        link = get_link(library, editing)
+        if link is None:
+            st.warning(f"Delete the rule {editing!r}? No Spotify playlist is linked to it.")
+        else:
+            st.warning(f"Delete the rule {editing!r}? Its playlist “{link.playlist_name or link.playlist_id}” stays "
+                       "on Spotify until you choose: after deleting, the **Push** page offers to delete (unfollow) "
+                       "it or to leave it.")
         yes, no = st.columns(2)
         if yes.button("Yes, delete", key=f"{KEY}.delete_yes"):
             delete_rule(library, editing)
             remaining = [s for s in list_rules(library) if s.rule is not None]
             load(remaining[0].rule.definition() if remaining else _blank(),
                  remaining[0].rule_id if remaining else None)
-            st.session_state[f"{KEY}.flash"] = f"Deleted {editing!r}."
+            st.session_state[f"{KEY}.flash"] = (
+                f"Deleted {editing!r}." + (" Open **Push** to delete or keep its Spotify playlist." if link else ""))
             st.rerun()
         if no.button("Cancel", key=f"{KEY}.delete_no"):
             st.session_state.pop(f"{KEY}.confirm_delete", None)

@@ -115,3 +115,18 @@ def test_import_shows_errors_and_changes_nothing_then_imports(app):
     assert not at.exception
     assert any("1 created" in s.value for s in at.success)
     assert "new-one" in {s.rule_id for s in list_rules(library)}
+
+
+def test_deleting_a_pushed_rule_names_its_playlist_and_points_to_push(app):
+    from lib.store.push_store import get_link, save_link
+
+    at, library = app
+    save_link(library, "upbeat-2010s", "3cEYpjA9oz9GiPac4AsH4n", "Upbeat 2010s", created_by_app=True)
+    at.selectbox(key="rules.picker").set_value("upbeat-2010s").run()
+    at.button(key="rules.delete").click().run()
+    assert any("“Upbeat 2010s” stays on Spotify" in w.value for w in at.warning)
+    at.button(key="rules.delete_yes").click().run()
+    assert not at.exception
+    assert "upbeat-2010s" not in {s.rule_id for s in list_rules(library)}
+    assert get_link(library, "upbeat-2010s") is not None  # the Push page decides: unfollow or leave it
+    assert any("Open **Push**" in m.value for m in [*at.success, *at.info, *at.markdown, *at.toast])
