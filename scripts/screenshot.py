@@ -23,8 +23,11 @@ def main(out: Path = ROOT / "docs" / "screenshot.png") -> None:
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
             page.goto(url)
             wait_for_app(page)
-            page.locator("[data-testid='stPlotlyChart']").first.wait_for()
-            page.wait_for_timeout(1500)
+            # The script's own (empty) library counts as configured, so pick the demo as a newcomer sees it.
+            page.locator("[data-testid='stSidebar']").get_by_text("Demo library", exact=True).click()
+            wait_for_app(page)
+            page.locator("[data-testid='stDataFrame']").first.wait_for(state="attached")
+            page.wait_for_timeout(2000)
             page.screenshot(path=str(out))
             browser.close()
     print(f"wrote {out}")

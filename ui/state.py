@@ -10,7 +10,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.config import Settings, load_settings
-from lib.store import Library, open_library
+from lib.errors import AutoPlaylistsError
+from lib.store import Library, is_file_target, library_has_content, open_library
 
 LIBRARY_CHOICE_KEY = "app.library_choice"
 ENTRY_SCRIPT = "streamlit_app.py"
@@ -48,7 +49,15 @@ def _open_demo(target: str) -> Library:
 
 
 def _has_own_library(cfg: Settings) -> bool:
-    return cfg.db_configured or (Path(cfg.db).exists() if not cfg.db.startswith((":", "md:")) else True)
+    """A configured library, or a library file that holds something (an empty one is just a visit)."""
+    if cfg.db_configured or not is_file_target(cfg.db):
+        return cfg.db_configured
+    if not Path(cfg.db).exists():
+        return False
+    try:
+        return library_has_content(_open(cfg.db))
+    except AutoPlaylistsError:
+        return False
 
 
 def default_choice(cfg: Settings) -> str:

@@ -36,6 +36,8 @@ _NUMBER_COLUMNS = frozenset((*NUMERIC_FIELDS, "duration_ms", "disc_number", "tra
 _TRACK_URI = re.compile(r"^spotify:track:([0-9A-Za-z]{22})$")
 _TRACK_URL = re.compile(r"^https?://open\.spotify\.com/(?:intl-[a-z]+/)?track/([0-9A-Za-z]{22})")
 _UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+PARSE_BLOCK = 8 << 20    # bytes of CSV read and converted at a time (~20k rows)
+PARSE_CHUNK = 20_000    # rows converted at a time by the careful reader
 _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 
 
@@ -108,35 +110,42 @@ def _header(text: str, source: str) -> tuple[list[str], int]:
         raise ValidationError(f"{source}: cannot read the header line ({exc})") from exc
 
 
-def _fast_table(data: bytes, width: int, skip: int) -> tuple[pd.DataFrame, list[int]] | None:
-    """Arrow's CSV reader for the common, well-formed file; None when a row needs the careful reader."""
+def _fast_parts(data: bytes, width: int, skip: int, convert) -> list | None:
+    """Arrow's streaming CSV reader for the common, well-formed file, each block handed to `convert(raw, lines)`
+    as it is read (bounded memory); None when a row needs the careful reader."""
     invalid = []
 
     def on_invalid(row) -> str:
         invalid.append(row)
         return "skip"
 
+    arrow_str = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own 'str' dtype: no copy into objects
+    parts, line = [], skip + 1
     try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data), read_options=pa_csv.ReadOptions(skip_rows=skip, autogenerate_column_names=True),
+        reader = pa_csv.open_csv(
+            io.BytesIO(data), read_options=pa_csv.ReadOptions(skip_rows=skip, autogenerate_column_names=True,
+                                                              block_size=PARSE_BLOCK),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
                                                   strings_can_be_null=False))
+        for batch in reader:
+            if invalid or batch.num_columns != width:
+                return None
+            # Line numbers: each record starts one line after the previous one ended (quoted fields may span lines).
+            spans = np.ones(batch.num_rows, dtype=np.int64)
+            for column in batch.columns:
+                spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+            lines = (np.concatenate(([0], np.cumsum(spans)[:-1])) + line).tolist()
+            line += int(spans.sum())
+            raw = batch.to_pandas(types_mapper=lambda t: arrow_str if t == pa.string() else None)
+            raw.columns = range(width)
+            parts.append(convert(raw, lines))
+            del batch, raw
     except (pa.ArrowInvalid, ValueError):  # e.g. invalid UTF-8: the careful reader says where
         return None
-    if invalid or table.num_columns != width:
-        return None
-    # Line numbers: each record starts one line after the previous one ended (quoted fields may span lines).
-    spans = np.ones(table.num_rows, dtype=np.int64)
-    for column in table.columns:
-        spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
-    if skip + int(spans.sum()) != data.count(b"\n") + (0 if data.endswith(b"\n") else 1):
+    if invalid or line - 1 != data.count(b"\n") + (0 if data.endswith(b"\n") else 1):
         return None  # blank lines were skipped somewhere: let the careful reader number them
-    lines = (np.concatenate(([0], np.cumsum(spans)[:-1])) + skip + 1).tolist()
-    arrow_str = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own 'str' dtype: no copy into objects
-    frame = table.to_pandas(types_mapper=lambda t: arrow_str if t == pa.string() else None)
-    frame.columns = range(width)
-    return frame, lines
+    return parts
 
 
 def _careful_table(text: str, width: int, source: str) -> tuple[pd.DataFrame, list[int], list[RowError]]:
@@ -159,8 +168,7 @@ def _careful_table(text: str, width: int, source: str) -> tuple[pd.DataFrame, li
     return pd.DataFrame({i: pd.Series(columns[i], dtype="str") for i in range(width)}), lines, errors
 
 
-def _split_each(column: pd.Series, split) -> list[list[str]]:
-    cache: dict[str, list[str]] = {}
+def _split_each(column: pd.Series, cache: dict[str, list[str]], split) -> list[list[str]]:
     out = []
     for value in column.tolist():
         parts = cache.get(value)
@@ -190,37 +198,19 @@ def _to_numeric(frame: pd.DataFrame, column: str, header: str, problems: _Proble
     return values
 
 
-def parse_exportify(data: bytes, source: str = "file") -> ParsedCsv:
-    """Parse an Exportify export; bad rows become RowErrors with their 1-based line numbers."""
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    # The whole file is decoded only when the fast reader cannot take it (saves ~4 bytes per character).
-    header, header_lines = _header(_decode_start(body, source), source)
-    names = [COLUMN_ALIASES.get(h.strip().lower()) for h in header]
-    missing = [c for c in REQUIRED if c not in names]
-    if missing or "artist_names" not in names:
-        wanted = ", ".join(sorted({"Track URI", "Track Name", "Artist Name(s)"}))
-        raise ValidationError(f"{source}: not an Exportify CSV — it needs the columns {wanted} "
-                              f"(found: {', '.join(h for h in header if h) or 'no header'})")
-    layout = "classic" if "artist_uris" in names or "Track Duration (ms)" in header else "new"
-    width = len(header)
-    fast = _fast_table(body, width, header_lines)
-    if fast is not None:
-        raw, lines = fast
-        errors: list[RowError] = []
-    else:
-        raw, lines, errors = _careful_table(_decode(data, source), width, source)
-    headers = {}
+
+
+def _convert(raw: pd.DataFrame, lines: list[int], columns: dict[str, int], headers: dict[str, str], layout: str,
+             caches: dict[str, dict]) -> tuple[pd.DataFrame, list[RowError], int]:
+    """Clean columns for a slice of raw rows: (importable rows, their errors, local files counted)."""
     frame = pd.DataFrame({"line": pd.Series(lines, dtype="int64")})
-    for i, name in enumerate(names):
-        if name is not None and name not in headers:
-            headers[name] = header[i].strip()
-            # numbers parse with surrounding spaces; only text cells are trimmed (saves a copy each)
-            frame[name] = raw[i] if name in _NUMBER_COLUMNS else raw[i].str.strip()
+    for name, i in columns.items():
+        # numbers parse with surrounding spaces; only text cells are trimmed (saves a copy each)
+        column = raw[i]
+        frame[name] = column if name in _NUMBER_COLUMNS else column.str.strip()
     for column in dict.fromkeys(COLUMN_ALIASES.values()):
-        if column not in headers:
-            headers[column] = column
+        if column not in columns:
             frame[column] = pd.Series("", index=frame.index, dtype="str")
-    total_rows = len(frame) + len(errors)
 
     local = frame["uri"].str.startswith("spotify:local:")
     track_id = frame["uri"].str.extract(_TRACK_URI, expand=False).fillna(
@@ -245,16 +235,55 @@ def parse_exportify(data: bytes, source: str = "file") -> ParsedCsv:
     problems.flag(frame["added_at"].ne("") & added.isna(), "'Added At' is not a date")
     out["added_at"] = added.dt.tz_localize(None)
     # Cells repeat a lot (same artists, same genres): split each distinct value once.
-    out["artist_names"] = _split_each(frame["artist_names"], lambda v: split_names(v, layout))
-    out["artist_uris"] = _split_each(frame["artist_uris"], lambda v: [u.strip() for u in re.split(r"[,;]", v)
-                                                                      if u.strip()])
-    out["genres"] = _split_each(frame["genres"], split_list)
+    out["artist_names"] = _split_each(frame["artist_names"], caches["artist_names"],
+                                      lambda v: split_names(v, layout))
+    out["artist_uris"] = _split_each(frame["artist_uris"], caches["artist_uris"],
+                                     lambda v: [u.strip() for u in re.split(r"[,;]", v) if u.strip()])
+    out["genres"] = _split_each(frame["genres"], caches["genres"], split_list)
     problems.flag(~local & out["artist_names"].map(len).eq(0), "'Artist Name(s)' is empty")
     bad = problems.bad
 
-    errors += [RowError(int(line), reason)
-               for line, reason in zip(out["line"][bad], problems.reasons[bad], strict=True)]
-    errors.sort(key=lambda e: e.line)
-    rows_ok = out[~bad & ~local].reset_index(drop=True)
-    return ParsedCsv(rows=rows_ok, layout=layout, local_count=int((local & ~bad).sum()), errors=errors,
+    errors = [RowError(int(line), reason)
+              for line, reason in zip(out["line"][bad], problems.reasons[bad], strict=True)]
+    return out[~bad & ~local].reset_index(drop=True), errors, int((local & ~bad).sum())
+
+
+def parse_exportify(data: bytes, source: str = "file") -> ParsedCsv:
+    """Parse an Exportify export; bad rows become RowErrors with their 1-based line numbers."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    # The whole file is decoded only when the fast reader cannot take it (saves ~4 bytes per character).
+    header, header_lines = _header(_decode_start(body, source), source)
+    names = [COLUMN_ALIASES.get(h.strip().lower()) for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing or "artist_names" not in names:
+        wanted = ", ".join(sorted({"Track URI", "Track Name", "Artist Name(s)"}))
+        raise ValidationError(f"{source}: not an Exportify CSV — it needs the columns {wanted} "
+                              f"(found: {', '.join(h for h in header if h) or 'no header'})")
+    layout = "classic" if "artist_uris" in names or "Track Duration (ms)" in header else "new"
+    width = len(header)
+    headers = {name: header[i].strip() for i, name in reversed(list(enumerate(names))) if name is not None}
+    headers.update({c: c for c in COLUMN_ALIASES.values() if c not in headers})
+    columns = {name: i for i, name in reversed(list(enumerate(names))) if name is not None}
+    caches: dict[str, dict] = {"artist_names": {}, "artist_uris": {}, "genres": {}}
+
+    def convert(raw: pd.DataFrame, lines: list[int]) -> tuple[pd.DataFrame, list[RowError], int, int]:
+        return *_convert(raw, lines, columns, headers, layout, caches), len(raw)
+
+    # Converted block by block: the pandas intermediates of 100k rows at once cost ~300 MB.
+    parts = _fast_parts(body, width, header_lines, convert)
+    errors: list[RowError] = []
+    if parts is None:
+        raw, lines, errors = _careful_table(_decode(data, source), width, source)
+        parts = [convert(raw.iloc[begin:begin + PARSE_CHUNK].reset_index(drop=True), lines[begin:begin + PARSE_CHUNK])
+                 for begin in range(0, len(raw), PARSE_CHUNK)]
+        del raw
+    if not parts:
+        parts = [convert(pd.DataFrame({i: pd.Series([], dtype="str") for i in range(width)}), [])]
+    total_rows = len(errors) + sum(part[3] for part in parts)
+    local_count = sum(part[2] for part in parts)
+    errors = sorted([*errors, *(e for part in parts for e in part[1])], key=lambda e: e.line)
+    frames = [part[0] for part in parts]
+    del parts
+    rows_ok = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return ParsedCsv(rows=rows_ok, layout=layout, local_count=local_count, errors=errors,
                      total_rows=total_rows)

@@ -132,6 +132,13 @@ class Library:
         return f"Library({self.target!r})"
 
 
+def library_has_content(library: Library) -> bool:
+    """True once anything was imported, synced or saved (tracks, sources or rules)."""
+    row = library.query_one("SELECT (SELECT count(*) FROM tracks) + (SELECT count(*) FROM sources)"
+                            " + (SELECT count(*) FROM rules)")
+    return bool(row and row[0])
+
+
 def open_library(target: str, **kwargs) -> Library:
     """Open (creating if needed) a library and bring its schema up to date."""
     return Library(target, **kwargs)

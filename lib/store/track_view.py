@@ -154,6 +154,31 @@ TRACK_VIEW_SOURCE_SQL = ("CREATE OR REPLACE VIEW track_view_source AS\nWITH " + 
 _SCOPED_SOURCE_SQL = "WITH " + _scope_ctes("WHERE track_id IN (SELECT unnest($ids))") + ",\n" + _SOURCE_SELECT
 
 
+# A full rebuild runs in ranges of this many tracks (in track_id order, so the table's order is
+# unchanged): the windows and aggregates of one range at a time keep peak memory bounded
+# (one statement over 100k tracks peaked at ~400 MB).
+REBUILD_RANGE = 20_000
+_RANGE_SCOPE = "WHERE track_id >= $lo AND (CAST($hi AS VARCHAR) IS NULL OR track_id < CAST($hi AS VARCHAR))"
+_RANGE_SOURCE_SQL = "WITH " + _scope_ctes(_RANGE_SCOPE) + ",\n" + _SOURCE_SELECT
+
+
+def track_id_ranges(cur: duckdb.DuckDBPyConnection, size: int) -> list[tuple[str, str | None]]:
+    """Consecutive [lo, hi) track_id ranges of about `size` tracks each covering all tracks (hi None: open)."""
+    starts = [r[0] for r in cur.execute(
+        "SELECT track_id FROM (SELECT track_id, row_number() OVER (ORDER BY track_id) - 1 AS i FROM tracks)"
+        " WHERE i % $size = 0 ORDER BY track_id", {"size": max(1, int(size))}).fetchall()]
+    if not starts:
+        return []
+    starts[0] = ""  # the first range is open below (tracks of other tables sort after '')
+    return list(zip(starts, [*starts[1:], None], strict=True))
+
+
+def _rebuild_in_ranges(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("CREATE OR REPLACE TABLE track_view AS SELECT * FROM track_view_source LIMIT 0")
+    for lo, hi in track_id_ranges(cur, REBUILD_RANGE):
+        cur.execute("INSERT INTO track_view " + _RANGE_SOURCE_SQL + " ORDER BY track_id", {"lo": lo, "hi": hi})
+
+
 def create_track_view(cur: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the source view and an up-to-date materialized `track_view`."""
     from lib.store.classification import COMPUTED_TABLE_SQL
@@ -173,7 +198,7 @@ def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] 
 
     if track_ids is None:
         recompute_classifications(cur)
-        cur.execute("CREATE OR REPLACE TABLE track_view AS SELECT * FROM track_view_source ORDER BY track_id")
+        _rebuild_in_ranges(cur)
         return
     ids = list(dict.fromkeys(track_ids))
     if not ids:
