@@ -157,16 +157,19 @@ _SCOPED_SOURCE_SQL = "WITH " + _scope_ctes("WHERE track_id IN (SELECT unnest($id
 # A full rebuild runs in ranges of this many tracks (in track_id order, so the table's order is
 # unchanged): the windows and aggregates of one range at a time keep peak memory bounded
 # (one statement over 100k tracks peaked at ~400 MB).
-REBUILD_RANGE = 20_000
+REBUILD_RANGE = 34_000
 _RANGE_SCOPE = "WHERE track_id >= $lo AND (CAST($hi AS VARCHAR) IS NULL OR track_id < CAST($hi AS VARCHAR))"
 _RANGE_SOURCE_SQL = "WITH " + _scope_ctes(_RANGE_SCOPE) + ",\n" + _SOURCE_SELECT
 
 
 def track_id_ranges(cur: duckdb.DuckDBPyConnection, size: int) -> list[tuple[str, str | None]]:
-    """Consecutive [lo, hi) track_id ranges of about `size` tracks each covering all tracks (hi None: open)."""
+    """Consecutive [lo, hi) track_id ranges of at most `size` tracks (evenly split) covering all tracks
+    (hi None: open)."""
+    (total,) = cur.execute("SELECT count(*) FROM tracks").fetchone()
+    step = -(-total // -(-total // max(1, int(size)))) if total else 1
     starts = [r[0] for r in cur.execute(
         "SELECT track_id FROM (SELECT track_id, row_number() OVER (ORDER BY track_id) - 1 AS i FROM tracks)"
-        " WHERE i % $size = 0 ORDER BY track_id", {"size": max(1, int(size))}).fetchall()]
+        " WHERE i % $step = 0 ORDER BY track_id", {"step": step}).fetchall()]
     if not starts:
         return []
     starts[0] = ""  # the first range is open below (tracks of other tables sort after '')

@@ -1,0 +1,59 @@
+"""The memory-bounded paths give the same results: block-wise CSV parsing and the ranged full view rebuild."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import lib.imports.exportify as exportify
+import lib.store.track_view as track_view
+from lib.imports import import_exportify_csv, parse_exportify
+from lib.store import refresh_track_view
+
+from .test_import import CLASSIC, classic_row
+
+IDS = [f"{i:02d}" + "4uLU6hMCjMI75M1A2tKUQC"[2:] for i in range(30)]
+
+
+def _csv() -> bytes:
+    rows = []
+    for i, track_id in enumerate(IDS):
+        title = f'Song {i}\nsecond line' if i % 4 == 0 else f"Song {i}"  # records spanning two lines
+        rows.append(classic_row(track_id, title=title, energy="x" if i % 7 == 3 else f"0.{i % 10}"))
+    return (CLASSIC + "".join(rows)).encode()
+
+
+def test_block_wise_parse_matches_whole_file(monkeypatch, classic_csv):
+    for data in (_csv(), classic_csv):
+        whole = parse_exportify(data)
+        monkeypatch.setattr(exportify, "PARSE_BLOCK", 512)  # many blocks, records cut across them
+        blocks = parse_exportify(data)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(blocks.rows, whole.rows)
+        assert (blocks.errors, blocks.total_rows, blocks.local_count) == \
+            (whole.errors, whole.total_rows, whole.local_count)
+    parsed = parse_exportify(_csv())
+    assert [e.line for e in parsed.errors] == [6, 15, 24, 32]  # two-line records (every 4th) counted
+    assert parsed.rows["line"].tolist()[:3] == [2, 4, 5]
+
+
+def test_careful_reader_in_chunks_keeps_line_numbers(monkeypatch):
+    data = (CLASSIC + classic_row(IDS[0]) + '"too","few"\r\n' + classic_row(IDS[1]) + classic_row(IDS[2])).encode()
+    whole = parse_exportify(data)
+    monkeypatch.setattr(exportify, "PARSE_CHUNK", 1)
+    chunked = parse_exportify(data)
+    pd.testing.assert_frame_equal(chunked.rows, whole.rows)
+    assert [str(e) for e in chunked.errors] == [str(e) for e in whole.errors] == ["line 3: expected 26 fields, found 2"]
+    assert chunked.rows["line"].tolist() == [2, 4, 5]
+
+
+def test_ranged_full_rebuild_equals_one_statement(library, monkeypatch, classic_csv):
+    import_exportify_csv(library, classic_csv, file_name="Demo.csv")
+    import_exportify_csv(library, _csv(), file_name="Liked_Songs.csv")
+    monkeypatch.setattr(track_view, "REBUILD_RANGE", 7)
+    with library.transaction() as cur:
+        assert len(track_view.track_id_ranges(cur, 7)) > 3
+        refresh_track_view(cur)
+        ranged = cur.execute("SELECT * FROM track_view").fetchall()
+        expected = cur.execute("SELECT * FROM track_view_source ORDER BY track_id").fetchall()
+    assert ranged == expected  # same rows, same (track_id) order
+    assert len(ranged) == library.query_one("SELECT count(*) FROM tracks")[0]
