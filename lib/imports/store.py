@@ -16,11 +16,10 @@ from lib.errors import AutoPlaylistsError, ValidationError
 from lib.imports.exportify import NUMERIC_FIELDS, ParsedCsv, RowError, parse_exportify
 from lib.store import Library, create_job, refresh_track_view, set_job_status
 from lib.store.catalog import (
-    Membership,
     SourceRecord,
     name_key,
     parse_release_date,
-    replace_source_tracks,
+    replace_source_frame,
     upsert_source,
     upsert_track_frames,
 )
@@ -203,10 +202,9 @@ def _write(cur, parsed: ParsedCsv, source: SourceRecord) -> tuple[int, int]:
     if len(rows):
         upsert_track_frames(cur, *frames)
     upsert_source(cur, source)
-    members = [Membership(i, tid, None if pd.isna(at) else at.to_pydatetime(), by)
-               for i, (tid, at, by) in enumerate(rows[["track_id", "added_at", "added_by"]].itertuples(
-                   index=False, name=None))]
-    replace_source_tracks(cur, source.source_id, members, local_count=parsed.local_count)
+    members = pd.DataFrame({"position": range(len(rows)), "track_id": rows["track_id"].to_numpy(),
+                            "added_at": rows["added_at"].to_numpy(), "added_by": rows["added_by"].to_numpy()})
+    replace_source_frame(cur, source.source_id, members, local_count=parsed.local_count)
     if len(rows):
         write_file_values(cur, rows)
     imported = len(frames[0])

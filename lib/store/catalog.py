@@ -209,26 +209,37 @@ def upsert_source(cur: duckdb.DuckDBPyConnection, src: SourceRecord) -> None:
           src.collaborative, src.readable, src.unreadable_reason, src.origin, src.remote_total, src.file_path])
 
 
-def replace_source_tracks(cur: duckdb.DuckDBPyConnection, source_id: str, members: Iterable[Membership], *,
-                          snapshot_id: str | None = None, local_count: int = 0, episode_count: int = 0,
-                          null_count: int = 0, synced_at: datetime | None = None) -> int:
-    """Swap a source's whole membership for `members` (call inside a transaction)."""
-    frame = pd.DataFrame([(source_id, m.position, m.track_id, m.added_at, m.added_by) for m in members],
-                         columns=["source_id", "position", "track_id", "added_at", "added_by"])
-    frame["added_at"] = pd.to_datetime(frame["added_at"], utc=True).dt.tz_localize(None)
+def replace_source_tracks(cur: duckdb.DuckDBPyConnection, source_id: str, members: Iterable[Membership],
+                          **counts) -> int:
+    """Swap a source's whole membership for `members` (call inside a transaction).
+
+    Keyword arguments are those of `replace_source_frame`.
+    """
+    frame = pd.DataFrame([(m.position, m.track_id, m.added_at, m.added_by) for m in members],
+                         columns=["position", "track_id", "added_at", "added_by"])
+    return replace_source_frame(cur, source_id, frame, **counts)
+
+
+def replace_source_frame(cur: duckdb.DuckDBPyConnection, source_id: str, frame: pd.DataFrame, *,
+                         snapshot_id: str | None = None, local_count: int = 0, episode_count: int = 0,
+                         null_count: int = 0, synced_at: datetime | None = None) -> int:
+    """Vectorized `replace_source_tracks`: `frame` has position, track_id, added_at, added_by."""
+    members = pd.DataFrame({"position": frame["position"], "track_id": frame["track_id"],
+                            "added_at": pd.to_datetime(frame["added_at"], utc=True).dt.tz_localize(None),
+                            "added_by": frame["added_by"].astype(object)})
     cur.execute("DELETE FROM source_tracks WHERE source_id = ?", [source_id])
-    cur.register("_in_members", frame)
+    cur.register("_in_members", members)
     try:
-        cur.execute("INSERT INTO source_tracks SELECT source_id, position, track_id, CAST(added_at AS TIMESTAMP),"
-                    " added_by FROM _in_members")
+        cur.execute("INSERT INTO source_tracks SELECT ?, position, track_id, CAST(added_at AS TIMESTAMP),"
+                    " CAST(added_by AS VARCHAR) FROM _in_members", [source_id])
     finally:
         _unregister(cur, "_in_members")
     cur.execute("""
         UPDATE sources SET track_count = ?, local_count = ?, episode_count = ?, null_count = ?,
             snapshot_id = coalesce(?, snapshot_id), last_synced_at = coalesce(?, current_timestamp)
         WHERE source_id = ?
-    """, [len(frame), local_count, episode_count, null_count, snapshot_id, synced_at, source_id])
-    return len(frame)
+    """, [len(members), local_count, episode_count, null_count, snapshot_id, synced_at, source_id])
+    return len(members)
 
 
 ENRICHMENT_FRAME_COLUMNS = ("track_id", "field", "provider", "origin", "num_value", "text_value", "list_value",
@@ -255,7 +266,8 @@ def write_enrichment_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
             frame[column] = None
     frame["precedence"] = frame["origin"].map(PRECEDENCE).astype("int8")
     frame["num_value"] = pd.to_numeric(frame["num_value"], errors="coerce").astype("float64")
-    frame["fetched_at"] = pd.to_datetime(frame["fetched_at"]).fillna(pd.Timestamp.now())
+    # An all-None column would infer datetime64[s]; filling it with a µs timestamp then warns (pandas 3).
+    frame["fetched_at"] = pd.to_datetime(frame["fetched_at"]).astype("datetime64[us]").fillna(pd.Timestamp.now())
     cur.register("_in_values", frame)
     try:
         cur.execute("""
