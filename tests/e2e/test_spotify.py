@@ -31,9 +31,10 @@ def test_connect_and_sync(page, fake_spotify, tmp_path):  # noqa: F811
         page.get_by_role("link", name="Connect & sync").click()
         wait_for_app(page)
         page.get_by_text("Connect Spotify").click()            # same tab → fake /authorize → 302 back to the app
+        # We are on /spotify before and after the round trip, so wait for its outcome, not for the URL.
+        expect(page.get_by_text("Connected to Spotify")).to_be_visible(timeout=60_000)
         page.wait_for_url(re.compile(re.escape(base) + "spotify"))
         wait_for_app(page)
-        expect(page.get_by_text("Connected to Spotify")).to_be_visible()
         expect(page.get_by_text("Connected as")).to_be_visible()
         assert "code=" not in page.url
 
