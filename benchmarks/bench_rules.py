@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lib.rules import compile_rule, evaluate_tracks, load_tracks, ordered_track_ids, parse_rule  # noqa: E402
-from lib.store import open_library  # noqa: E402
+from lib.store import fill_search_columns, open_library  # noqa: E402
 
 N_TRACKS = 100_000
 NOW = datetime(2026, 11, 15, 12, 0)
@@ -103,6 +103,7 @@ def main() -> None:
         cur.execute("CREATE OR REPLACE TEMP MACRO h(a, b) AS CAST(hash(a, b) % 1000000007 AS BIGINT)")
         cur.execute(GENERATE_SQL.replace("$genres", "$1").replace("$playlists", "$2").replace("range(?)", "range($3)"),
                     [GENRES, PLAYLISTS, N_TRACKS])
+        fill_search_columns(cur)
     print(f"generated {library.query_one('SELECT count(*) FROM track_view')[0]:,} tracks in "
           f"{time.perf_counter() - start:.1f} s ({library.target})")
     rule = parse_rule(RULE)

@@ -15,7 +15,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from lib.store import Library
+from lib.store import TRACK_VIEW_COLUMNS, Library
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -59,7 +59,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 # Whole tables the CLI can export (fixed names, never user text in SQL).
 EXPORT_TABLES = {
-    "tracks": "SELECT * EXCLUDE (custom_num, custom_text), custom_num, custom_text FROM track_view ORDER BY track_id",
+    "tracks": f"SELECT {', '.join(TRACK_VIEW_COLUMNS)} FROM track_view ORDER BY track_id",
     "sources": "SELECT source_id, kind, name, origin, track_count, local_count, episode_count, null_count,"
                " readable, snapshot_id, last_synced_at, file_path FROM sources ORDER BY kind, name",
     "jobs": "SELECT job_id, kind, target, status, message, requests, created_at, finished_at FROM jobs"

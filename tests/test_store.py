@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from lib.store import (
+    SEARCH_COLUMNS,
     TRACK_VIEW_COLUMNS,
     applied_migrations,
     create_job,
@@ -33,7 +34,7 @@ def test_migrations_apply_once(library):
 def test_track_view_has_documented_columns(library):
     with library.cursor() as cur:
         cols = [r[0] for r in cur.execute("DESCRIBE track_view").fetchall()]
-    assert cols == list(TRACK_VIEW_COLUMNS)
+    assert cols == [*TRACK_VIEW_COLUMNS, *SEARCH_COLUMNS]
 
 
 def test_failed_transaction_leaves_nothing(library):

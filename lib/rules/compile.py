@@ -8,7 +8,7 @@ from datetime import datetime
 from lib.rules.fields import NEGATIVE_TWINS, RANDOM_SORT, field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
 from lib.rules.semantics import fold, normalize_now, seed_text, window
-from lib.store.track_view import TRACK_VIEW_COLUMNS
+from lib.store.track_view import SEARCH_COLUMNS, TRACK_VIEW_COLUMNS
 
 RESULT_COLUMNS = tuple(TRACK_VIEW_COLUMNS)
 
@@ -27,7 +27,7 @@ class _Params:
 
 def _ident(name: str) -> str:
     # Only names from the field registry reach here; quoting keeps e.g. "key" unambiguous.
-    if name not in TRACK_VIEW_COLUMNS:
+    if name not in TRACK_VIEW_COLUMNS and name not in SEARCH_COLUMNS:
         raise ValueError(f"not a track_view column: {name!r}")
     return f'"{name}"'
 
@@ -58,6 +58,32 @@ def _text_test(op: str, expr: str, value, p: _Params) -> str:
     if op == "matches":
         return f"regexp_matches({expr}, {p.add(value)}, 'i')"
     raise ValueError(f"not a text operator: {op}")
+
+
+def _folded_test(op: str, expr: str, value, p: _Params) -> str:
+    """A positive text operator on an already lower-cased non-empty `expr`."""
+    folded = p.add(fold(value))
+    return {"eq": f"{expr} = {folded}", "contains": f"contains({expr}, {folded})",
+            "starts_with": f"starts_with({expr}, {folded})", "ends_with": f"suffix({expr}, {folded})"}[op]
+
+
+def _list_test(field: str, op: str, expr: str, value, p: _Params) -> str:
+    """True when ANY non-empty element passes the positive text operator."""
+    column = f"{field}_lc"
+    if column not in SEARCH_COLUMNS or op == "matches":
+        # Regexes run on the original text (a lower-cased copy would change classes such as \\p{Lu}).
+        return f"{expr} IS NOT NULL AND len(list_filter({expr}, lambda x: x <> '' AND " \
+               f"{_text_test(op, 'x', value, p)})) > 0"
+    folded = _ident(column)
+    if op == "eq" and fold(value) != "":
+        return f"{folded} IS NOT NULL AND list_contains({folded}, {p.add(fold(value))})"
+    if op == "in":
+        wanted = [w for w in (fold(v) for v in value) if w != ""]
+        return f"{folded} IS NOT NULL AND list_has_any({folded}, CAST({p.add(wanted)} AS VARCHAR[]))"
+    # An empty element cannot equal, contain, start or end with a non-empty value.
+    non_empty = "" if fold(value) != "" else "x <> '' AND "
+    return f"{folded} IS NOT NULL AND len(list_filter({folded}, lambda x: {non_empty}" \
+           f"{_folded_test(op, 'x', value, p)})) > 0"
 
 
 def _number_test(op: str, expr: str, value, p: _Params) -> str:
@@ -105,8 +131,7 @@ def _positive(cond: RuleCondition, op: str, now: datetime, p: _Params) -> str:
     if kind == "text":
         test = f"coalesce({expr}, '') <> '' AND {_text_test(op, expr, cond.value, p)}"
     elif kind == "list":
-        test = f"{expr} IS NOT NULL AND len(list_filter({expr}, lambda x: x <> '' AND " \
-               f"{_text_test(op, 'x', cond.value, p)})) > 0"
+        test = _list_test(cond.field, op, expr, cond.value, p)
     elif kind == "number":
         test = f"{expr} IS NOT NULL AND {_number_test(op, expr, cond.value, p)}"
     elif kind == "boolean":

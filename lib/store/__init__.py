@@ -12,10 +12,17 @@ from lib.store.jobs import (
     update_job,
 )
 from lib.store.schema import PRECEDENCE, applied_migrations, migrate
-from lib.store.track_view import FEATURE_FIELDS, TRACK_VIEW_COLUMNS, refresh_track_view
+from lib.store.track_view import (
+    FEATURE_FIELDS,
+    SEARCH_COLUMNS,
+    TRACK_VIEW_COLUMNS,
+    fill_search_columns,
+    refresh_track_view,
+)
 
 __all__ = [
-    "FEATURE_FIELDS", "PRECEDENCE", "TRACK_VIEW_COLUMNS", "Job", "Library", "applied_migrations",
-    "create_job", "get_job", "is_file_target", "job_events", "latest_job", "library_has_content", "list_jobs",
-    "migrate", "open_library", "refresh_track_view", "set_job_status", "update_job",
+    "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "applied_migrations",
+    "create_job", "fill_search_columns", "get_job", "is_file_target", "job_events", "latest_job",
+    "library_has_content", "list_jobs", "migrate", "open_library", "refresh_track_view", "set_job_status",
+    "update_job",
 ]

@@ -246,6 +246,7 @@ MIGRATIONS: list[Migration] = [
     ("002_track_view", _m002_track_view),
     ("020_genre_families", _m020_genre_families),
     ("021_computed_classes", _m021_computed_classes),
+    ("030_search_columns", _m021_computed_classes),  # re-creating the view adds the lower-cased list copies
 ]
 
 

@@ -31,6 +31,13 @@ TRACK_VIEW_COLUMNS: dict[str, str] = {
     "custom_num": "map", "custom_text": "map",
 }
 
+# Lower-cased copies of the list fields, stored after the columns above and never shown: the
+# rules compiler matches text operators against them, so lower() does not run per element and
+# per query (about a sixth of a 14-condition rule's time over 100k tracks).
+SEARCH_COLUMNS: dict[str, str] = {f"{name}_lc": name for name in ("artists", "genres", "playlists", "tags")}
+_SEARCH_SQL = ",\n    ".join(f"list_transform({name}, lambda x: lower(x)) AS {column}"
+                              for column, name in SEARCH_COLUMNS.items())
+
 
 _FEATURE_SQL = ",\n        ".join(
     f"arg_min(num_value, k) FILTER (WHERE field = '{name}') AS {name}" for name in FEATURE_FIELDS
@@ -47,7 +54,7 @@ def _scope_ctes(where: str) -> str:
     return ",\n".join(f"{alias} AS (SELECT * FROM {table} {where})" for alias, table in _SCOPED_TABLES)
 
 
-_SOURCE_SELECT = f"""
+_SOURCE_ROWS = f"""
 keyed AS (
     SELECT track_id, field, num_value, text_value, list_value, {WINNER_KEY_SQL} AS k FROM ev_s
 ),
@@ -148,6 +155,9 @@ LEFT JOIN mem USING (track_id)
 LEFT JOIN cls USING (track_id)
 """
 
+# The CTEs, then the documented columns as `flat`, then every column of track_view.
+_CTES, _FLAT_SELECT = _SOURCE_ROWS.split("\nSELECT\n", 1)
+_SOURCE_SELECT = f"{_CTES},\nflat AS (\nSELECT\n{_FLAT_SELECT})\nSELECT *,\n    {_SEARCH_SQL}\nFROM flat\n"
 TRACK_VIEW_SOURCE_SQL = ("CREATE OR REPLACE VIEW track_view_source AS\nWITH " + _scope_ctes("") + ",\n"
                          + _SOURCE_SELECT)
 # The same rows for the tracks in $ids only.
@@ -209,3 +219,10 @@ def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] 
     recompute_classifications(cur, ids)
     cur.execute("DELETE FROM track_view WHERE track_id IN (SELECT unnest($ids))", {"ids": ids})
     cur.execute("INSERT INTO track_view " + _SCOPED_SOURCE_SQL, {"ids": ids})
+
+
+def fill_search_columns(cur: duckdb.DuckDBPyConnection) -> None:
+    """Derive the search copies for rows written into track_view directly (tests, benchmarks)."""
+    assignments = ", ".join(f"{column} = list_transform({name}, lambda x: lower(x))"
+                            for column, name in SEARCH_COLUMNS.items())
+    cur.execute(f"UPDATE track_view SET {assignments}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lib.store import fill_search_columns
 from lib.store.track_view import TRACK_VIEW_COLUMNS
 
 _PLAIN = [c for c in TRACK_VIEW_COLUMNS if c not in ("custom_num", "custom_text")]
@@ -35,4 +36,5 @@ def write_tracks(library, tracks: list[dict]) -> list[dict]:
         cur.execute("DELETE FROM track_view")
         if rows:
             cur.execute(sql, params)
+            fill_search_columns(cur)
     return rows
