@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -19,6 +18,7 @@ from lib.store.catalog import (
     SourceRecord,
     name_key,
     parse_release_date,
+    registered,
     replace_source_frame,
     upsert_source,
     upsert_track_frames,
@@ -52,16 +52,6 @@ class ImportResult:
         local = f", {self.local_count} local file(s) counted" if self.local_count else ""
         return (f"{self.file_name} → '{self.name}': {self.imported} of {self.rows} rows imported "
                 f"({self.tracks} tracks, {self.new_tracks} new){local}{skipped}")
-
-
-def _unregister(cur, *names: str) -> None:
-    # After a failed statement the transaction is aborted and unregister raises too; the original
-    # error is the one to report, and the rollback drops the registrations anyway.
-    for name in names:
-        try:
-            cur.unregister(name)
-        except duckdb.Error:
-            pass
 
 
 def playlist_name_from_file(file_name: str) -> str:
@@ -140,18 +130,13 @@ def write_file_values(cur, rows: pd.DataFrame) -> None:
     params = {"provider": PROVIDER, "precedence": PRECEDENCE["file"], "version": PROVIDER_VERSION}
     insert = ("INSERT INTO enrichment_values (track_id, field, provider, precedence, {value}, provider_version)"
               " SELECT track_id, {field}, $provider, $precedence, {expr}, $version FROM {source}")
-    cur.register("_file_wide", wide)
-    cur.register("_file_lists", lists)
-    cur.register("_file_labels", labels)
-    try:
+    with registered(cur, _file_wide=wide, _file_lists=lists, _file_labels=labels):
         cur.execute(insert.format(value="num_value", field="field", expr="num_value", source=(
             "(UNPIVOT _file_wide ON COLUMNS(* EXCLUDE (track_id)) INTO NAME field VALUE num_value)")), params)
         cur.execute(insert.format(value="list_value", field="'genres'", expr="CAST(genres AS VARCHAR[])",
                                   source="_file_lists"), params)
         cur.execute(insert.format(value="text_value", field="'label'", expr="CAST(label AS VARCHAR)",
                                   source="_file_labels"), params)
-    finally:
-        _unregister(cur, "_file_wide", "_file_lists", "_file_labels")
 
 
 # Above this share of the library, rebuilding the whole view is cheaper than patching it.
@@ -162,10 +147,8 @@ def _affected_tracks(cur, source_id: str, frames: tuple[pd.DataFrame, ...]) -> t
     """Tracks whose flattened row may change: imported ones, the source's old members, and tracks
     sharing an artist or album whose name or date the import may update. Also: known and total counts."""
     tracks, albums, artists, _ = frames
-    cur.register("_import_tracks", tracks[["track_id"]])
-    cur.register("_import_artists", artists[["artist_id"]])
-    cur.register("_import_albums", albums[["album_id"]])
-    try:
+    with registered(cur, _import_tracks=tracks[["track_id"]], _import_artists=artists[["artist_id"]],
+                    _import_albums=albums[["album_id"]]):
         (known,) = cur.execute("SELECT count(*) FROM tracks WHERE track_id IN"
                                " (SELECT CAST(track_id AS VARCHAR) FROM _import_tracks)").fetchone()
         (total,) = cur.execute("SELECT count(*) FROM tracks").fetchone()
@@ -180,8 +163,6 @@ def _affected_tracks(cur, source_id: str, frames: tuple[pd.DataFrame, ...]) -> t
         # A re-import replaces this provider's values, so a value removed from the file goes away too.
         cur.execute("DELETE FROM enrichment_values WHERE provider = ?"
                     " AND track_id IN (SELECT CAST(track_id AS VARCHAR) FROM _import_tracks)", [PROVIDER])
-    finally:
-        _unregister(cur, "_import_tracks", "_import_artists", "_import_albums")
     return affected, known, total
 
 

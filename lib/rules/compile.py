@@ -45,23 +45,17 @@ def _text_test(op: str, expr: str, value, p: _Params) -> str:
     Values are case-folded in Python with `fold`, which equals DuckDB's lower() code point by code
     point (a test checks every one), so lower() runs once per row instead of twice.
     """
-    if op == "eq":
-        return f"lower({expr}) = {p.add(fold(value))}"
-    if op == "contains":
-        return f"contains(lower({expr}), {p.add(fold(value))})"
-    if op == "starts_with":
-        return f"starts_with(lower({expr}), {p.add(fold(value))})"
-    if op == "ends_with":
-        return f"suffix(lower({expr}), {p.add(fold(value))})"
-    if op == "in":
-        return f"list_contains(CAST({p.add([fold(v) for v in value])} AS VARCHAR[]), lower({expr}))"
     if op == "matches":
         return f"regexp_matches({expr}, {p.add(value)}, 'i')"
-    raise ValueError(f"not a text operator: {op}")
+    return _folded_test(op, f"lower({expr})", value, p)
 
 
 def _folded_test(op: str, expr: str, value, p: _Params) -> str:
-    """A positive text operator on an already lower-cased non-empty `expr`."""
+    """A positive text operator other than `matches` on an already lower-cased non-empty `expr`."""
+    if op == "in":
+        return f"list_contains(CAST({p.add([fold(v) for v in value])} AS VARCHAR[]), {expr})"
+    if op not in ("eq", "contains", "starts_with", "ends_with"):
+        raise ValueError(f"not a text operator: {op}")
     folded = p.add(fold(value))
     return {"eq": f"{expr} = {folded}", "contains": f"contains({expr}, {folded})",
             "starts_with": f"starts_with({expr}, {folded})", "ends_with": f"suffix({expr}, {folded})"}[op]

@@ -7,7 +7,8 @@ at all, and call `refresh_track_view(cur, ...)` once at the end.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -104,14 +105,21 @@ class EnrichmentValue:
     fetched_at: datetime | None = None
 
 
-def _unregister(cur: duckdb.DuckDBPyConnection, *names: str) -> None:
-    # After a failed statement the transaction is aborted and unregister raises; the caller's
-    # rollback drops the registrations anyway, so the original error is the one to surface.
-    for name in names:
-        try:
-            cur.unregister(name)
-        except duckdb.Error:
-            pass
+@contextmanager
+def registered(cur: duckdb.DuckDBPyConnection, **frames: pd.DataFrame) -> Iterator[None]:
+    """Make DataFrames readable by name in SQL for the block, then drop the names."""
+    for name, frame in frames.items():
+        cur.register(name, frame)
+    try:
+        yield
+    finally:
+        # After a failed statement the transaction is aborted and unregister raises; the caller's
+        # rollback drops the registrations anyway, so the original error is the one to surface.
+        for name in frames:
+            try:
+                cur.unregister(name)
+            except duckdb.Error:
+                pass
 
 
 def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord], origin: str) -> int:
@@ -149,11 +157,7 @@ def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord]
 def upsert_track_frames(cur: duckdb.DuckDBPyConnection, tracks: pd.DataFrame, albums: pd.DataFrame,
                         artists: pd.DataFrame, credits: pd.DataFrame) -> int:
     """Vectorized `upsert_tracks` for bulk importers: the four frames it builds, with the same columns."""
-    cur.register("_in_tracks", tracks)
-    cur.register("_in_albums", albums)
-    cur.register("_in_artists", artists)
-    cur.register("_in_credits", credits)
-    try:
+    with registered(cur, _in_tracks=tracks, _in_albums=albums, _in_artists=artists, _in_credits=credits):
         cur.execute("""
             INSERT INTO albums (album_id, name, release_date, release_date_precision, album_type, label)
             SELECT album_id, name, CAST(release_date AS DATE), release_date_precision, album_type, label
@@ -188,8 +192,6 @@ def upsert_track_frames(cur: duckdb.DuckDBPyConnection, tracks: pd.DataFrame, al
         cur.execute("DELETE FROM track_artists WHERE track_id IN (SELECT DISTINCT track_id FROM _in_credits)")
         cur.execute("INSERT INTO track_artists SELECT DISTINCT ON (track_id, position) track_id, position, artist_id"
                     " FROM _in_credits")
-    finally:
-        _unregister(cur, "_in_tracks", "_in_albums", "_in_artists", "_in_credits")
     return len(tracks)
 
 
@@ -228,12 +230,9 @@ def replace_source_frame(cur: duckdb.DuckDBPyConnection, source_id: str, frame: 
                             "added_at": pd.to_datetime(frame["added_at"], utc=True).dt.tz_localize(None),
                             "added_by": frame["added_by"].astype(object)})
     cur.execute("DELETE FROM source_tracks WHERE source_id = ?", [source_id])
-    cur.register("_in_members", members)
-    try:
+    with registered(cur, _in_members=members):
         cur.execute("INSERT INTO source_tracks SELECT ?, position, track_id, CAST(added_at AS TIMESTAMP),"
                     " CAST(added_by AS VARCHAR) FROM _in_members", [source_id])
-    finally:
-        _unregister(cur, "_in_members")
     cur.execute("""
         UPDATE sources SET track_count = ?, local_count = ?, episode_count = ?, null_count = ?,
             snapshot_id = coalesce(?, snapshot_id), last_synced_at = coalesce(?, current_timestamp)
@@ -268,8 +267,7 @@ def write_enrichment_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
     frame["num_value"] = pd.to_numeric(frame["num_value"], errors="coerce").astype("float64")
     # An all-None column would infer datetime64[s]; filling it with a µs timestamp then warns (pandas 3).
     frame["fetched_at"] = pd.to_datetime(frame["fetched_at"]).astype("datetime64[us]").fillna(pd.Timestamp.now())
-    cur.register("_in_values", frame)
-    try:
+    with registered(cur, _in_values=frame):
         cur.execute("""
             DELETE FROM enrichment_values ev USING (SELECT DISTINCT track_id, field, provider FROM _in_values) n
             WHERE ev.track_id = n.track_id AND ev.field = n.field AND ev.provider = n.provider
@@ -281,6 +279,4 @@ def write_enrichment_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
                    CAST(provider_version AS VARCHAR), CAST(fetched_at AS TIMESTAMP)
             FROM _in_values
         """)
-    finally:
-        _unregister(cur, "_in_values")
     return len(frame)

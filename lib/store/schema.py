@@ -234,8 +234,9 @@ def _m020_genre_families(cur: duckdb.DuckDBPyConnection) -> None:
     refresh_track_view(cur)
 
 
-def _m021_computed_classes(cur: duckdb.DuckDBPyConnection) -> None:
-    # Computed classes moved to their own table; re-creating the view makes it read them.
+def _recreate_track_view(cur: duckdb.DuckDBPyConnection) -> None:
+    # For libraries made with an older view definition (computed classes moved to their own table
+    # in 021; lower-cased list copies added in 030).
     from lib.store.track_view import create_track_view
 
     create_track_view(cur)
@@ -245,8 +246,8 @@ MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_track_view", _m002_track_view),
     ("020_genre_families", _m020_genre_families),
-    ("021_computed_classes", _m021_computed_classes),
-    ("030_search_columns", _m021_computed_classes),  # re-creating the view adds the lower-cased list copies
+    ("021_computed_classes", _recreate_track_view),
+    ("030_search_columns", _recreate_track_view),
 ]
 
 
