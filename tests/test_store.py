@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+import duckdb
 import pytest
 
 from lib.store import (
@@ -20,6 +21,7 @@ from lib.store import (
     set_job_status,
     update_job,
 )
+from lib.store.db import ROW_GROUP_SIZE
 
 
 def test_migrations_apply_once(library):
@@ -77,3 +79,22 @@ def test_other_process_holding_the_file_is_waited_for(library, tmp_path):
     assert proc.stdout.readline().strip() == "locked"
     assert library.query("SELECT name FROM artists") == [("X",)]
     proc.wait(timeout=10)
+
+
+def test_library_files_use_small_row_groups_so_scans_use_every_core(library):
+    """A 40,000-track table spans several row groups (DuckDB scans one row group per thread)."""
+    with library.transaction() as cur:
+        cur.execute("INSERT INTO artists (artist_id, name) SELECT 'a' || i, 'Artist ' || i FROM range(40000) t(i)")
+    (groups,) = library.query_one("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('artists')")
+    assert groups == -(-40_000 // ROW_GROUP_SIZE)
+
+
+def test_libraries_in_one_process_share_the_file_and_release_it(library):
+    other = open_library(library.target)
+    with library.cursor() as first, other.cursor() as second:
+        first.execute("INSERT INTO artists (artist_id, name) VALUES ('x', 'X')")
+        assert second.execute("SELECT name FROM artists").fetchall() == [("X",)]
+    # Every connection is closed: another DuckDB instance (here: a plain connect) may open the file.
+    con = duckdb.connect(library.target)
+    assert con.execute("SELECT count(*) FROM artists").fetchone() == (1,)
+    con.close()
