@@ -11,19 +11,27 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from lib.errors import AutoPlaylistsError, ValidationError
-from lib.imports.exportify import NUMERIC_FIELDS, ParsedCsv, RowError, parse_exportify
-from lib.store import Library, create_job, refresh_track_view, set_job_status
-from lib.store.catalog import (
-    SourceRecord,
-    name_key,
-    parse_release_date,
-    registered,
-    replace_source_frame,
-    upsert_source,
-    upsert_track_frames,
+from lib.errors import AutoPlaylistsError
+from lib.imports.exportify import ParsedCsv, RowError, read_exportify
+from lib.store import Library, create_job, set_job_status
+from lib.store.catalog import SourceRecord, name_key, parse_release_date, upsert_source
+from lib.store.db import atomic
+from lib.store.import_staging import (
+    STAGED_LIST,
+    STAGED_SCHEMA,
+    affected_track_ids,
+    clear_import_staging,
+    create_import_staging,
+    drop_import_rows,
+    drop_import_staging,
+    prepare_staged_import,
+    replace_source_from_staging,
+    stage_import_rows,
+    upsert_staged_catalog,
+    write_staged_values,
 )
 from lib.store.schema import PRECEDENCE
+from lib.store.track_view import mark_track_view_stale, refresh_stale_track_view
 
 PROVIDER = "exportify-csv"
 PROVIDER_VERSION = "1"
@@ -70,104 +78,69 @@ def source_id_for(name: str) -> str:
     return f"file:{slug or 'playlist'}"
 
 
-def track_frames(rows: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
-    """The tracks, albums, artists and credits frames of `catalog.upsert_track_frames` (vectorized)."""
-    last = rows.drop_duplicates("track_id", keep="last").reset_index(drop=True)
-    names, uris = last["artist_names"].tolist(), last["artist_uris"].tolist()
-    credit_ids = [[u.rsplit(":", 1)[-1] for u in us] if len(us) == len(ns) else [name_key(n) for n in ns]
-                  for ns, us in zip(names, uris, strict=True)]
-    track_ids = last["track_id"].tolist()
-    credits = pd.DataFrame([(tid, pos, aid) for tid, ids in zip(track_ids, credit_ids, strict=True)
-                            for pos, aid in enumerate(ids)], columns=["track_id", "position", "artist_id"])
-    artists = pd.DataFrame([(aid, name) for ids, ns in zip(credit_ids, names, strict=True)
-                            for aid, name in zip(ids, ns, strict=True)],
-                           columns=["artist_id", "name"]).drop_duplicates("artist_id", keep="last")
-    first_artist = [ns[0] if ns else "" for ns in names]
-    album_keys = {key: name_key(*key) for key in set(zip(last["album"].tolist(), first_artist, strict=True))
-                  if key[0] is not None}
-    album_ids = [album_keys.get((album, artist)) for album, artist in zip(last["album"], first_artist, strict=True)]
-    dates = {value: parse_release_date(value) for value in set(last["release_date"].dropna().tolist())}
-    released = [dates.get(v, (None, None)) for v in last["release_date"].tolist()]
-    albums = pd.DataFrame({"album_id": album_ids, "name": last["album"], "release_date": [d for d, _ in released],
-                           "release_date_precision": [p for _, p in released], "album_type": None,
-                           "label": last["label"]}).dropna(subset=["album_id"]).drop_duplicates("album_id", keep="last")
-    albums["release_date"] = pd.to_datetime(albums["release_date"]).dt.date if len(albums) else None
-    albums = albums.astype({"name": object, "album_type": object, "label": object, "release_date_precision": object})
-    tracks = pd.DataFrame({"track_id": last["track_id"], "uri": last["uri"], "title": last["title"],
-                           "album_id": pd.Series(album_ids, dtype=object), "duration_ms": last["duration_ms"],
-                           "explicit": last["explicit"], "isrc": last["isrc"], "disc_number": last["disc_number"],
-                           "track_number": last["track_number"], "origin": "csv"})
-    return tracks, albums, artists, credits
+class _StagedBlocks:
+    """The parser's sink: each block gets its catalog ids and parsed dates and goes to the staging table."""
 
+    def __init__(self, cur):
+        self.cur = cur
+        self.position = 0
+        self.artist_keys: dict[str, str] = {}
+        self.album_keys: dict[tuple[str, str], str] = {}
+        self.dates: dict[str, tuple] = {}
+        self.credit_ids: dict[tuple[int, int], tuple[list[str], list[str], list[str]]] = {}
 
-def enrichment_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Audio features, popularity, genres and label from the file as long enrichment rows."""
-    last = rows.drop_duplicates("track_id", keep="last")
-    numbers = last[["track_id", *NUMERIC_FIELDS]].melt(id_vars="track_id", var_name="field",
-                                                        value_name="num_value").dropna(subset=["num_value"])
-    with_genres = last[last["genres"].map(len) > 0]
-    genres = pd.DataFrame({"track_id": with_genres["track_id"], "field": "genres",
-                           "list_value": with_genres["genres"]})
-    labelled = last[last["label"].notna()]
-    labels = pd.DataFrame({"track_id": labelled["track_id"], "field": "label", "text_value": labelled["label"]})
-    frame = pd.concat([numbers, genres, labels], ignore_index=True)
-    frame["provider"] = PROVIDER
-    frame["origin"] = "file"
-    frame["provider_version"] = PROVIDER_VERSION
-    return frame
+    def add(self, rows: pd.DataFrame) -> None:
+        if len(rows):
+            stage_import_rows(self.cur, self.staged(rows))
+        self.position += len(rows)
 
+    def clear(self) -> None:
+        clear_import_staging(self.cur)
+        self.position = 0
 
-def write_file_values(cur, rows: pd.DataFrame) -> None:
-    """Insert the file's values (vectorized; this provider's older values for these tracks are gone already).
+    def _artist_key(self, name: str) -> str:
+        key = self.artist_keys.get(name)
+        if key is None:
+            key = self.artist_keys[name] = name_key(name)
+        return key
 
-    Same result as `catalog.write_enrichment_frame(cur, enrichment_rows(rows))`, but the 13 feature
-    columns are unpivoted inside DuckDB, which keeps a 100,000-row import within seconds.
-    """
-    last = rows.drop_duplicates("track_id", keep="last")
-    wide = last[["track_id", *NUMERIC_FIELDS]]
-    lists = last.loc[last["genres"].map(len) > 0, ["track_id", "genres"]]
-    labels = last.loc[last["label"].notna(), ["track_id", "label"]]
-    params = {"provider": PROVIDER, "precedence": PRECEDENCE["file"], "version": PROVIDER_VERSION}
-    insert = ("INSERT INTO enrichment_values (track_id, field, provider, precedence, {value}, provider_version)"
-              " SELECT track_id, {field}, $provider, $precedence, {expr}, $version FROM {source}")
-    with registered(cur, _file_wide=wide, _file_lists=lists, _file_labels=labels):
-        cur.execute(insert.format(value="num_value", field="field", expr="num_value", source=(
-            "(UNPIVOT _file_wide ON COLUMNS(* EXCLUDE (track_id)) INTO NAME field VALUE num_value)")), params)
-        cur.execute(insert.format(value="list_value", field="'genres'", expr="CAST(genres AS VARCHAR[])",
-                                  source="_file_lists"), params)
-        cur.execute(insert.format(value="text_value", field="'label'", expr="CAST(label AS VARCHAR)",
-                                  source="_file_labels"), params)
+    def _credit_ids(self, names: list[str], uris: list[str]) -> list[str]:
+        # The parser hands equal cells over as one list object, so identities key this cache; each
+        # entry holds its lists, so no identity is reused while the cache lives.
+        key = (id(names), id(uris))
+        entry = self.credit_ids.get(key)
+        if entry is None:
+            ids = ([u.rsplit(":", 1)[-1] for u in uris] if len(uris) == len(names)
+                   else [self._artist_key(n) for n in names])
+            entry = self.credit_ids[key] = (names, uris, ids)
+        return entry[2]
 
-
-# Above this share of the library, rebuilding the whole view is cheaper than patching it.
-_FULL_REFRESH_SHARE = 0.3
-
-
-def _affected_tracks(cur, source_id: str, frames: tuple[pd.DataFrame, ...]) -> tuple[list[str], int, int]:
-    """Tracks whose flattened row may change: imported ones, the source's old members, and tracks
-    sharing an artist or album whose name or date the import may update. Also: known and total counts."""
-    tracks, albums, artists, _ = frames
-    with registered(cur, _import_tracks=tracks[["track_id"]], _import_artists=artists[["artist_id"]],
-                    _import_albums=albums[["album_id"]]):
-        (known,) = cur.execute("SELECT count(*) FROM tracks WHERE track_id IN"
-                               " (SELECT CAST(track_id AS VARCHAR) FROM _import_tracks)").fetchone()
-        (total,) = cur.execute("SELECT count(*) FROM tracks").fetchone()
-        affected = [r[0] for r in cur.execute("""
-            SELECT CAST(track_id AS VARCHAR) FROM _import_tracks
-            UNION SELECT track_id FROM source_tracks WHERE source_id = ?
-            UNION SELECT track_id FROM track_artists
-                WHERE artist_id IN (SELECT CAST(artist_id AS VARCHAR) FROM _import_artists)
-            UNION SELECT track_id FROM tracks
-                WHERE album_id IN (SELECT CAST(album_id AS VARCHAR) FROM _import_albums)
-        """, [source_id]).fetchall()]
-        # A re-import replaces this provider's values, so a value removed from the file goes away too.
-        cur.execute("DELETE FROM enrichment_values WHERE provider = ?"
-                    " AND track_id IN (SELECT CAST(track_id AS VARCHAR) FROM _import_tracks)", [PROVIDER])
-    return affected, known, total
+    def staged(self, rows: pd.DataFrame) -> pa.Table:
+        """The block as STAGED_SCHEMA rows: artist ids from the URIs (or names), album ids, release dates."""
+        names, uris = rows["artist_names"].tolist(), rows["artist_uris"].tolist()
+        artist_ids = [self._credit_ids(ns, us) for ns, us in zip(names, uris, strict=True)]
+        album_ids = []
+        for album, ns in zip(rows["album"].tolist(), names, strict=True):
+            key = None if album is None else (album, ns[0] if ns else "")
+            if key is not None and key not in self.album_keys:
+                self.album_keys[key] = name_key(*key)
+            album_ids.append(None if key is None else self.album_keys[key])
+        released = []
+        for value in rows["release_date"].tolist():
+            if value not in self.dates:
+                self.dates[value] = parse_release_date(value)
+            released.append(self.dates[value])
+        columns = {"position": pa.array(range(self.position, self.position + len(rows)), pa.int64()),
+                   "album_id": pa.array(album_ids, pa.string()), "artist_ids": pa.array(artist_ids, STAGED_LIST),
+                   "release_day": pa.array([d for d, _ in released], pa.date32()),
+                   "release_precision": pa.array([p for _, p in released], pa.string())}
+        return pa.table([columns[f.name] if f.name in columns else pa.array(rows[f.name], f.type, from_pandas=True)
+                         for f in STAGED_SCHEMA], schema=STAGED_SCHEMA)
 
 
 def _release_memory() -> None:
-    """Hand freed Python/Arrow memory back to the OS before DuckDB's heavy steps (bounds peak RSS)."""
+    """Hand the parser's freed memory back to the OS before DuckDB's heavy steps (bounds peak RSS):
+    Python, Arrow and glibc each keep freed memory for themselves otherwise."""
     gc.collect()
     pa.default_memory_pool().release_unused()
     try:
@@ -176,27 +149,22 @@ def _release_memory() -> None:
         pass
 
 
-def _write(cur, parsed: ParsedCsv, source: SourceRecord) -> tuple[int, int]:
-    rows, parsed.rows = parsed.rows, parsed.rows.iloc[:0]  # the caller keeps no 100k-row frame alive
-    frames = track_frames(rows)
-    affected, known, total_before = _affected_tracks(cur, source.source_id, frames)
-    if len(rows):
-        upsert_track_frames(cur, *frames)
+# Above this share of the library, rebuilding the whole view is cheaper than patching it.
+_FULL_REFRESH_SHARE = 0.3
+
+
+def _write(cur, parsed: ParsedCsv, source: SourceRecord) -> tuple[int, int, bool]:
+    """Write the staged rows as `source`; return (distinct tracks, tracks new to the library, whether the
+    whole view needs rebuilding rather than the affected tracks' rows)."""
+    counts = prepare_staged_import(cur, source.source_id, PROVIDER)
     upsert_source(cur, source)
-    members = pd.DataFrame({"position": range(len(rows)), "track_id": rows["track_id"].to_numpy(),
-                            "added_at": rows["added_at"].to_numpy(), "added_by": rows["added_by"].to_numpy()})
-    replace_source_frame(cur, source.source_id, members, local_count=parsed.local_count)
-    if len(rows):
-        write_file_values(cur, rows)
-    imported = len(frames[0])
-    total_after = total_before + imported - known
-    del rows, frames, members
-    _release_memory()
-    if len(affected) > _FULL_REFRESH_SHARE * total_after:
-        refresh_track_view(cur)
-    else:
-        refresh_track_view(cur, affected)
-    return imported, imported - known
+    replace_source_from_staging(cur, source.source_id, local_count=parsed.local_count)
+    upsert_staged_catalog(cur)
+    write_staged_values(cur, PROVIDER, PRECEDENCE["file"], PROVIDER_VERSION)
+    mark_track_view_stale(cur)
+    total_after = counts.total_before + counts.tracks - counts.known
+    full = counts.affected > _FULL_REFRESH_SHARE * total_after
+    return counts.tracks, counts.tracks - counts.known, full
 
 
 def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_name: str | None = None,
@@ -207,16 +175,10 @@ def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_nam
     given; `liked=True` (or a file called like Liked_Songs.csv) makes it the Liked Songs source.
     Importing the same file again replaces that source's membership and this provider's values.
     """
-    if isinstance(data, (str, Path)):
-        path = Path(data)
-        file_name = file_name or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if isinstance(data, (str, Path)):  # read block by block as it is parsed
+        data = Path(data)
+        file_name = file_name or data.name
     file_name = file_name or "upload.csv"
-    parsed = parse_exportify(data, file_name)
-    del data  # read from a path: the file's bytes are no longer needed
     if liked is None:
         liked = name is None and is_liked_file(file_name)
     if liked:
@@ -224,18 +186,43 @@ def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_nam
     else:
         display = (name or "").strip() or playlist_name_from_file(file_name)
         source = SourceRecord(source_id_for(display), "playlist", display, origin="csv", file_path=file_name)
-    job_id = create_job(library, "import", source.source_id, message=f"Importing {file_name}")
-    result = ImportResult(source.source_id, source.name, source.kind, file_name, parsed.layout,
-                          rows=parsed.total_rows, imported=len(parsed.rows), tracks=0, new_tracks=0,
-                          local_count=parsed.local_count, errors=parsed.errors, job_id=job_id)
+    with library.cursor() as cur:
+        create_import_staging(cur)
+        try:
+            staged = _StagedBlocks(cur)
+            parsed = read_exportify(data, file_name, staged)
+            result = ImportResult(source.source_id, source.name, source.kind, file_name, parsed.layout,
+                                  rows=parsed.total_rows, imported=staged.position, tracks=0, new_tracks=0,
+                                  local_count=parsed.local_count, errors=parsed.errors)
+            del data, staged  # the file's bytes (when given) and the id caches are no longer needed
+            _release_memory()
+            _write_then_refresh(library, cur, parsed, source, result)
+        finally:
+            drop_import_staging(cur)
+    return result
+
+
+def _write_then_refresh(library: Library, cur, parsed: ParsedCsv, source: SourceRecord,
+                        result: ImportResult) -> None:
+    """The rows in one transaction, then the flattened view in a second one (see mark_track_view_stale)."""
+    file_name = result.file_name
+    job_id = result.job_id = create_job(library, "import", source.source_id, message=f"Importing {file_name}")
     try:
-        with library.transaction() as cur:
-            result.tracks, result.new_tracks = _write(cur, parsed, source)
-            set_job_status(library, job_id, "done", result.summary(), cursor=cur)
+        with atomic(cur):
+            result.tracks, result.new_tracks, full = _write(cur, parsed, source)
     except AutoPlaylistsError as exc:
         set_job_status(library, job_id, "failed", str(exc))
         raise
     except Exception as exc:
         set_job_status(library, job_id, "failed", f"{type(exc).__name__}: {exc}")
         raise AutoPlaylistsError(f"{file_name}: import failed, nothing was changed ({exc})") from exc
-    return result
+    drop_import_rows(cur)  # committed: its memory is the view rebuild's now
+    try:
+        with atomic(cur):
+            refresh_stale_track_view(cur, None if full else affected_track_ids(cur))
+            set_job_status(library, job_id, "done", result.summary(), cursor=cur)
+    except Exception as exc:
+        message = (f"{file_name}: the rows were imported, but updating the track table failed ({exc}); "
+                   "it is rebuilt the next time the library is opened")
+        set_job_status(library, job_id, "failed", message)
+        raise AutoPlaylistsError(message) from exc

@@ -158,41 +158,47 @@ def upsert_track_frames(cur: duckdb.DuckDBPyConnection, tracks: pd.DataFrame, al
                         artists: pd.DataFrame, credits: pd.DataFrame) -> int:
     """Vectorized `upsert_tracks` for bulk importers: the four frames it builds, with the same columns."""
     with registered(cur, _in_tracks=tracks, _in_albums=albums, _in_artists=artists, _in_credits=credits):
-        cur.execute("""
-            INSERT INTO albums (album_id, name, release_date, release_date_precision, album_type, label)
-            SELECT album_id, name, CAST(release_date AS DATE), release_date_precision, album_type, label
-            FROM _in_albums
-            ON CONFLICT (album_id) DO UPDATE SET
-                name = coalesce(excluded.name, albums.name),
-                release_date = coalesce(excluded.release_date, albums.release_date),
-                release_date_precision = coalesce(excluded.release_date_precision, albums.release_date_precision),
-                album_type = coalesce(excluded.album_type, albums.album_type),
-                label = coalesce(excluded.label, albums.label),
-                updated_at = now()
-        """)
-        cur.execute("""
-            INSERT INTO artists (artist_id, name) SELECT artist_id, name FROM _in_artists
-            ON CONFLICT (artist_id) DO UPDATE SET name = excluded.name, updated_at = now()
-        """)
-        cur.execute("""
-            INSERT INTO tracks (track_id, uri, title, album_id, duration_ms, explicit, isrc,
-                                disc_number, track_number, origin)
-            SELECT track_id, uri, title, album_id, duration_ms, explicit, isrc, disc_number, track_number, origin
-            FROM _in_tracks
-            ON CONFLICT (track_id) DO UPDATE SET
-                uri = excluded.uri, title = excluded.title,
-                album_id = coalesce(excluded.album_id, tracks.album_id),
-                duration_ms = coalesce(excluded.duration_ms, tracks.duration_ms),
-                explicit = coalesce(excluded.explicit, tracks.explicit),
-                isrc = coalesce(excluded.isrc, tracks.isrc),
-                disc_number = coalesce(excluded.disc_number, tracks.disc_number),
-                track_number = coalesce(excluded.track_number, tracks.track_number),
-                updated_at = now()
-        """)
-        cur.execute("DELETE FROM track_artists WHERE track_id IN (SELECT DISTINCT track_id FROM _in_credits)")
-        cur.execute("INSERT INTO track_artists SELECT DISTINCT ON (track_id, position) track_id, position, artist_id"
-                    " FROM _in_credits")
+        upsert_catalog_relations(cur)
     return len(tracks)
+
+
+def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> None:
+    """Upsert from the relations `_in_albums`, `_in_artists`, `_in_tracks` and `_in_credits` (frames
+    registered under those names, or temporary views), each with the columns `upsert_tracks` builds."""
+    cur.execute("""
+        INSERT INTO albums (album_id, name, release_date, release_date_precision, album_type, label)
+        SELECT album_id, name, CAST(release_date AS DATE), release_date_precision, album_type, label
+        FROM _in_albums
+        ON CONFLICT (album_id) DO UPDATE SET
+            name = coalesce(excluded.name, albums.name),
+            release_date = coalesce(excluded.release_date, albums.release_date),
+            release_date_precision = coalesce(excluded.release_date_precision, albums.release_date_precision),
+            album_type = coalesce(excluded.album_type, albums.album_type),
+            label = coalesce(excluded.label, albums.label),
+            updated_at = now()
+    """)
+    cur.execute("""
+        INSERT INTO artists (artist_id, name) SELECT artist_id, name FROM _in_artists
+        ON CONFLICT (artist_id) DO UPDATE SET name = excluded.name, updated_at = now()
+    """)
+    cur.execute("""
+        INSERT INTO tracks (track_id, uri, title, album_id, duration_ms, explicit, isrc,
+                            disc_number, track_number, origin)
+        SELECT track_id, uri, title, album_id, duration_ms, explicit, isrc, disc_number, track_number, origin
+        FROM _in_tracks
+        ON CONFLICT (track_id) DO UPDATE SET
+            uri = excluded.uri, title = excluded.title,
+            album_id = coalesce(excluded.album_id, tracks.album_id),
+            duration_ms = coalesce(excluded.duration_ms, tracks.duration_ms),
+            explicit = coalesce(excluded.explicit, tracks.explicit),
+            isrc = coalesce(excluded.isrc, tracks.isrc),
+            disc_number = coalesce(excluded.disc_number, tracks.disc_number),
+            track_number = coalesce(excluded.track_number, tracks.track_number),
+            updated_at = now()
+    """)
+    cur.execute("DELETE FROM track_artists WHERE track_id IN (SELECT DISTINCT track_id FROM _in_credits)")
+    cur.execute("INSERT INTO track_artists SELECT DISTINCT ON (track_id, position) track_id, position, artist_id"
+                " FROM _in_credits")
 
 
 def upsert_source(cur: duckdb.DuckDBPyConnection, src: SourceRecord) -> None:
@@ -229,16 +235,25 @@ def replace_source_frame(cur: duckdb.DuckDBPyConnection, source_id: str, frame: 
     members = pd.DataFrame({"position": frame["position"], "track_id": frame["track_id"],
                             "added_at": pd.to_datetime(frame["added_at"], utc=True).dt.tz_localize(None),
                             "added_by": frame["added_by"].astype(object)})
-    cur.execute("DELETE FROM source_tracks WHERE source_id = ?", [source_id])
     with registered(cur, _in_members=members):
-        cur.execute("INSERT INTO source_tracks SELECT ?, position, track_id, CAST(added_at AS TIMESTAMP),"
-                    " CAST(added_by AS VARCHAR) FROM _in_members", [source_id])
+        return replace_source_relation(cur, source_id, snapshot_id=snapshot_id, local_count=local_count,
+                                       episode_count=episode_count, null_count=null_count, synced_at=synced_at)
+
+
+def replace_source_relation(cur: duckdb.DuckDBPyConnection, source_id: str, *, snapshot_id: str | None = None,
+                            local_count: int = 0, episode_count: int = 0, null_count: int = 0,
+                            synced_at: datetime | None = None) -> int:
+    """`replace_source_frame` from the relation `_in_members` (a registered frame or a temporary view)."""
+    cur.execute("DELETE FROM source_tracks WHERE source_id = ?", [source_id])
+    cur.execute("INSERT INTO source_tracks SELECT ?, position, track_id, CAST(added_at AS TIMESTAMP),"
+                " CAST(added_by AS VARCHAR) FROM _in_members", [source_id])
+    (count,) = cur.execute("SELECT count(*) FROM source_tracks WHERE source_id = ?", [source_id]).fetchone()
     cur.execute("""
         UPDATE sources SET track_count = ?, local_count = ?, episode_count = ?, null_count = ?,
             snapshot_id = coalesce(?, snapshot_id), last_synced_at = coalesce(?, current_timestamp)
         WHERE source_id = ?
-    """, [len(members), local_count, episode_count, null_count, snapshot_id, synced_at, source_id])
-    return len(members)
+    """, [count, local_count, episode_count, null_count, snapshot_id, synced_at, source_id])
+    return count
 
 
 ENRICHMENT_FRAME_COLUMNS = ("track_id", "field", "provider", "origin", "num_value", "text_value", "list_value",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import threading
 import time
@@ -19,6 +20,9 @@ _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 # Rows per DuckDB row group in library files. Scans run one thread per row group, so the default
 # (122,880) would leave a 100,000-track library to a single core; 16,384 lets every core help.
 ROW_GROUP_SIZE = 16_384
+# DuckDB's memory for a library (data it caches, query intermediates); beyond it, work spills to
+# `<library>.tmp`. DuckDB's default (80% of RAM) lets a 100k-track import's cache grow to ~300 MB.
+MEMORY_LIMIT = os.environ.get("AUTOPLAYLISTS_MEMORY_LIMIT", "192MB")
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -49,9 +53,11 @@ class Library:
             Path(self.target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         if migrate:
             from lib.store.schema import migrate as apply_migrations
+            from lib.store.track_view import refresh_stale_track_view
 
             with self.transaction() as cur:
                 apply_migrations(cur)
+                refresh_stale_track_view(cur)  # an import that stopped between its two transactions
 
     @property
     def is_file(self) -> bool:
@@ -66,7 +72,7 @@ class Library:
         """
         path = str(Path(self.target).expanduser().resolve())
         instance = ":memory:library-" + hashlib.sha1(path.encode()).hexdigest()[:16]
-        con = duckdb.connect(instance, config={"temp_directory": path + ".tmp"})
+        con = duckdb.connect(instance, config={"temp_directory": path + ".tmp", "memory_limit": MEMORY_LIMIT})
         try:
             con.execute(f"ATTACH IF NOT EXISTS $path AS library (ROW_GROUP_SIZE {ROW_GROUP_SIZE:d})", {"path": path})
             con.execute("USE library")
@@ -119,14 +125,8 @@ class Library:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All statements in the block commit together or not at all."""
-        with self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
+        with self.cursor() as cur, atomic(cur):
+            yield cur
 
     def query(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
         with self.cursor() as cur:
@@ -152,6 +152,18 @@ class Library:
 
     def __repr__(self) -> str:
         return f"Library({self.target!r})"
+
+
+@contextmanager
+def atomic(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A transaction on a cursor the caller already has (e.g. one holding temporary tables)."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    cur.execute("COMMIT")
 
 
 def library_has_content(library: Library) -> bool:

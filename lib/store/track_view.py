@@ -221,6 +221,28 @@ def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] 
     cur.execute("INSERT INTO track_view " + _SCOPED_SOURCE_SQL, {"ids": ids})
 
 
+_STALE_KEY = "track_view_stale"
+
+
+def mark_track_view_stale(cur: duckdb.DuckDBPyConnection) -> None:
+    """Record, in the writer's transaction, that `track_view` lags the tables until the next refresh.
+
+    A bulk import commits its rows first and rebuilds the view in a second transaction, so the
+    two never hold their memory at once; if the process dies in between, the library's next open
+    finds this mark and rebuilds the view.
+    """
+    cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", [_STALE_KEY])
+
+
+def refresh_stale_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] | None = None) -> bool:
+    """Refresh the view (all of it, or the given tracks) if it is marked stale; clear the mark."""
+    if not cur.execute("SELECT 1 FROM meta WHERE key = ?", [_STALE_KEY]).fetchone():
+        return False
+    refresh_track_view(cur, track_ids)
+    cur.execute("DELETE FROM meta WHERE key = ?", [_STALE_KEY])
+    return True
+
+
 def fill_search_columns(cur: duckdb.DuckDBPyConnection) -> None:
     """Derive the search copies for rows written into track_view directly (tests, benchmarks)."""
     assignments = ", ".join(f"{column} = list_transform({name}, lambda x: lower(x))"

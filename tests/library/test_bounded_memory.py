@@ -1,13 +1,16 @@
-"""The memory-bounded paths give the same results: block-wise CSV parsing and the ranged full view rebuild."""
+"""The memory-bounded paths give the same results: block-wise CSV parsing from bytes or a file, the
+ranged full view rebuild, and the view rebuilt in its own transaction."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import lib.imports.exportify as exportify
 import lib.store.track_view as track_view
+from lib.errors import AutoPlaylistsError, ValidationError
 from lib.imports import import_exportify_csv, parse_exportify
-from lib.store import refresh_track_view
+from lib.store import open_library, refresh_track_view
 
 from .test_import import CLASSIC, classic_row
 
@@ -57,3 +60,38 @@ def test_ranged_full_rebuild_equals_one_statement(library, monkeypatch, classic_
         expected = cur.execute("SELECT * FROM track_view_source ORDER BY track_id").fetchall()
     assert ranged == expected  # same rows, same (track_id) order
     assert len(ranged) == library.query_one("SELECT count(*) FROM tracks")[0]
+
+
+def test_a_path_is_read_block_by_block_like_bytes(tmp_path, monkeypatch, classic_csv):
+    monkeypatch.setattr(exportify, "PARSE_BLOCK", 512)
+    for data in (_csv(), b"\xef\xbb\xbf" + classic_csv, _csv().replace(b"\r\n", b"\n").rstrip(b"\n")):
+        path = tmp_path / "Some.csv"
+        path.write_bytes(data)
+        from_path, from_bytes = parse_exportify(path), parse_exportify(data)
+        pd.testing.assert_frame_equal(from_path.rows, from_bytes.rows)
+        assert (from_path.errors, from_path.total_rows) == (from_bytes.errors, from_bytes.total_rows)
+
+
+def test_a_missing_file_is_a_clear_error(library, tmp_path):
+    with pytest.raises(ValidationError, match="cannot read Gone.csv"):
+        import_exportify_csv(library, tmp_path / "Gone.csv")
+    assert library.query_one("SELECT count(*) FROM sources") == (0,)
+
+
+def test_rows_committed_before_a_failed_view_refresh_are_shown_after_reopening(library, monkeypatch, classic_csv):
+    """The rows and the flattened view are written in two transactions; a crash between them heals on open."""
+    import lib.imports.store as store
+
+    def boom(cur, track_ids=None):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(store, "refresh_stale_track_view", boom)
+    with pytest.raises(AutoPlaylistsError, match="rows were imported"):
+        import_exportify_csv(library, classic_csv, file_name="Demo.csv")
+    tracks = library.query_one("SELECT count(*) FROM tracks")[0]
+    assert tracks > 100
+    assert library.query_one("SELECT count(*) FROM track_view") == (0,)
+    monkeypatch.undo()
+    reopened = open_library(library.target)
+    assert reopened.query_one("SELECT count(*) FROM track_view") == (tracks,)
+    assert reopened.query_one("SELECT count(*) FROM meta WHERE key = 'track_view_stale'") == (0,)

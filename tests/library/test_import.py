@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from lib.errors import AutoPlaylistsError, ValidationError
-from lib.imports import import_exportify_csv, parse_exportify, split_names
+from lib.imports import PROVIDER, import_exportify_csv, parse_exportify, split_names
+from lib.imports.exportify import NUMERIC_FIELDS
+from lib.store import open_library
+from lib.store.catalog import TrackRecord, upsert_tracks, write_enrichment_frame
 
 CLASSIC = ('"Track URI","Track Name","Artist URI(s)","Artist Name(s)","Album Name","Album Release Date",'
            '"Track Duration (ms)","Explicit","Popularity","ISRC","Added By","Added At","Artist Genres",'
@@ -131,10 +135,10 @@ def test_failure_mid_import_leaves_library_unchanged(library, monkeypatch):
     before = library.query("SELECT * FROM track_view ORDER BY track_id")
     import lib.imports.store as store
 
-    def boom(cur, rows):
+    def boom(cur, *args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "write_file_values", boom)
+    monkeypatch.setattr(store, "write_staged_values", boom)
     with pytest.raises(AutoPlaylistsError, match="nothing was changed"):
         import_exportify_csv(library, (CLASSIC + classic_row(ID_B) + classic_row(ID_A, energy="0.1")).encode(),
                              file_name="keep.csv")
@@ -148,21 +152,55 @@ def test_parse_only_reports_total_rows(classic_csv, small_demo):
     assert parsed.layout == "classic"
 
 
-def test_fast_value_writer_matches_catalog_writer(tmp_path, classic_csv):
-    from lib.imports.store import enrichment_rows, write_file_values
-    from lib.store import open_library
-    from lib.store.catalog import write_enrichment_frame
+def _file_values_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The file's values as the generic catalog writer takes them (the reference for the staged writer)."""
+    last = rows.drop_duplicates("track_id", keep="last")
+    numbers = last[["track_id", *NUMERIC_FIELDS]].melt(id_vars="track_id", var_name="field",
+                                                        value_name="num_value").dropna(subset=["num_value"])
+    with_genres = last[last["genres"].map(len) > 0]
+    genres = pd.DataFrame({"track_id": with_genres["track_id"], "field": "genres", "list_value": with_genres["genres"]})
+    labelled = last[last["label"].notna()]
+    labels = pd.DataFrame({"track_id": labelled["track_id"], "field": "label", "text_value": labelled["label"]})
+    frame = pd.concat([numbers, genres, labels], ignore_index=True)
+    frame["provider"], frame["origin"], frame["provider_version"] = PROVIDER, "file", "1"
+    return frame
 
-    rows = parse_exportify(classic_csv).rows
-    a, b = open_library(str(tmp_path / "a.duckdb")), open_library(str(tmp_path / "b.duckdb"))
-    with a.transaction() as cur:
-        write_file_values(cur, rows)
-    with b.transaction() as cur:
-        write_enrichment_frame(cur, enrichment_rows(rows))
-    sql = ("SELECT track_id, field, provider, precedence, num_value, text_value, list_value, provider_version"
-           " FROM enrichment_values ORDER BY ALL")
-    assert a.query(sql) == b.query(sql)
-    assert len(a.query(sql)) > 1000
+
+def _records(rows: pd.DataFrame) -> list[TrackRecord]:
+    """The parsed rows as the generic catalog writer takes them."""
+    records = []
+    for row in rows.to_dict("records"):
+        names, uris = row["artist_names"], row["artist_uris"]
+        ids = [u.rsplit(":", 1)[-1] for u in uris] if len(uris) == len(names) else [None] * len(names)
+        records.append(TrackRecord(row["track_id"], row["title"], list(zip(ids, names, strict=True)), uri=row["uri"],
+                                   album_name=row["album"], release_date=row["release_date"], label=row["label"],
+                                   duration_ms=None if pd.isna(row["duration_ms"]) else int(row["duration_ms"]),
+                                   explicit=None if pd.isna(row["explicit"]) else bool(row["explicit"]),
+                                   isrc=row["isrc"], disc_number=None if pd.isna(row["disc_number"])
+                                   else int(row["disc_number"]), track_number=None if pd.isna(row["track_number"])
+                                   else int(row["track_number"])))
+    return records
+
+
+@pytest.mark.parametrize("layout", ["classic", "new"])
+def test_staged_import_writes_what_the_generic_catalog_writers_write(tmp_path, classic_csv, new_csv, layout):
+    """The set-based import (staging table + SQL) equals the record-by-record writers of lib.store.catalog."""
+    data = classic_csv if layout == "classic" else new_csv
+    data += (CLASSIC + classic_row(ID_A)).encode().split(b"\r\n", 1)[1] if layout == "classic" else b""
+    rows = parse_exportify(data).rows
+    staged, generic = open_library(str(tmp_path / "a.duckdb")), open_library(str(tmp_path / "b.duckdb"))
+    import_exportify_csv(staged, data, file_name="Same.csv")
+    with generic.transaction() as cur:
+        upsert_tracks(cur, _records(rows), origin="csv")
+        write_enrichment_frame(cur, _file_values_frame(rows))
+    for sql in ("SELECT track_id, field, provider, precedence, num_value, text_value, list_value, provider_version"
+                " FROM enrichment_values ORDER BY ALL",
+                "SELECT track_id, uri, title, album_id, duration_ms, explicit, isrc, disc_number, track_number, origin"
+                " FROM tracks ORDER BY ALL",
+                "SELECT album_id, name, release_date, release_date_precision, label FROM albums ORDER BY ALL",
+                "SELECT artist_id, name FROM artists ORDER BY ALL", "SELECT * FROM track_artists ORDER BY ALL"):
+        assert staged.query(sql) == generic.query(sql), sql
+    assert len(staged.query("SELECT * FROM enrichment_values")) > 1000
 
 
 def test_small_import_into_big_library_keeps_view_exact(demo_library):
