@@ -38,7 +38,7 @@ _NUMBER_COLUMNS = frozenset((*NUMERIC_FIELDS, "duration_ms", "disc_number", "tra
 _TRACK_URI = re.compile(r"^spotify:track:([0-9A-Za-z]{22})$")
 _TRACK_URL = re.compile(r"^https?://open\.spotify\.com/(?:intl-[a-z]+/)?track/([0-9A-Za-z]{22})")
 _UNESCAPED_COMMA = re.compile(r"(?<!\\),")
-PARSE_BLOCK = 4 << 20 # bytes of CSV read and converted at a time (~20k rows)
+PARSE_BLOCK = 4 << 20   # bytes of CSV read and converted at a time (~10k rows)
 PARSE_CHUNK = 20_000    # rows converted at a time by the careful reader
 _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 
@@ -349,7 +349,8 @@ def read_exportify(data: bytes | Path, source: str, sink: RowSink) -> ParsedCsv:
         size = csv_input.size - csv_input.start
         start = _decode_start(csv_input.read_head(1_000_000, csv_input.start), size, source)
     except OSError as exc:
-        raise ValidationError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        raise ValidationError(f"cannot read {data if isinstance(data, Path) else source}: "
+                              f"{exc.strerror or exc}") from exc
     # The whole file is decoded only when the fast reader cannot take it (saves ~4 bytes per character).
     header, header_lines = _header(start, source)
     names = [COLUMN_ALIASES.get(h.strip().lower()) for h in header]

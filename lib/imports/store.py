@@ -13,9 +13,8 @@ import pyarrow as pa
 
 from lib.errors import AutoPlaylistsError
 from lib.imports.exportify import ParsedCsv, RowError, read_exportify
-from lib.store import Library, create_job, set_job_status
+from lib.store import Library, atomic, create_job, set_job_status
 from lib.store.catalog import SourceRecord, name_key, parse_release_date, upsert_source
-from lib.store.db import atomic
 from lib.store.import_staging import (
     STAGED_LIST,
     STAGED_SCHEMA,

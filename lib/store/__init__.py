@@ -1,6 +1,6 @@
 """The DuckDB library store: connections, schema, the flattened track view and jobs."""
 
-from lib.store.db import Library, is_file_target, library_has_content, open_library
+from lib.store.db import Library, atomic, is_file_target, library_has_content, open_library
 from lib.store.jobs import (
     Job,
     create_job,
@@ -22,6 +22,7 @@ from lib.store.track_view import (
 
 __all__ = [
     "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "applied_migrations",
+    "atomic",
     "create_job", "fill_search_columns", "get_job", "is_file_target", "job_events", "latest_job",
     "library_has_content", "list_jobs", "migrate", "open_library", "refresh_track_view", "set_job_status",
     "update_job",

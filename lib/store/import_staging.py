@@ -1,8 +1,8 @@
 """A file import's rows staged in a temporary table, block by block, then written to the catalog in SQL.
 
-Staging keeps a large import's memory bounded: the parser hands over ~20k rows at a time, DuckDB
-holds them (and can spill them), and every write below is one set-based statement. All of it runs
-on the caller's cursor, inside the import's transaction, so nothing lands unless all of it does.
+Staging keeps a large import's memory bounded: the parser hands over ~10k rows at a time, DuckDB
+holds them (and can spill them), and every write below is one set-based statement. The writes run
+on the caller's cursor inside the import's transaction, so nothing lands unless all of it does.
 """
 
 from __future__ import annotations

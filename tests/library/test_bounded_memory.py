@@ -73,7 +73,7 @@ def test_a_path_is_read_block_by_block_like_bytes(tmp_path, monkeypatch, classic
 
 
 def test_a_missing_file_is_a_clear_error(library, tmp_path):
-    with pytest.raises(ValidationError, match="cannot read Gone.csv"):
+    with pytest.raises(ValidationError, match=f"cannot read {tmp_path / 'Gone.csv'}: No such file"):
         import_exportify_csv(library, tmp_path / "Gone.csv")
     assert library.query_one("SELECT count(*) FROM sources") == (0,)
 
