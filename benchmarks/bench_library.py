@@ -26,12 +26,16 @@ def generate(path: Path, tracks: int) -> None:
     path.write_bytes(exportify_csv(generate_demo(seed=42, n_tracks=tracks), layout="classic", bom=True))
 
 
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed(label: str, fn, target: float | None = None):
     start = time.perf_counter()
     result = fn()
     elapsed = time.perf_counter() - start
     verdict = "" if target is None else ("  ok" if elapsed <= target else f"  OVER target {target:g} s")
-    print(f"{label:<48} {elapsed * 1000:9.0f} ms{verdict}")
+    print(f"{label:<48} {elapsed * 1000:9.0f} ms   (peak RSS so far {peak_rss_mb():.0f} MB){verdict}")
     return result
 
 
@@ -71,7 +75,7 @@ def main() -> None:
     flt = TrackFilter(search="love", genres=["pop", "house"], ranges={"energy": (0.5, 1.0)})
     timed("filtered + searched page", lambda: track_page(library, flt, sort="energy"), target=0.3)
     timed("chart aggregates (all tracks)", lambda: chart_data(library, TrackFilter()))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(f"{'peak RSS of this process':<48} {peak_mb:9.0f} MB{'  ok' if peak_mb <= 400 else '  OVER target 400 MB'}")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     if load:

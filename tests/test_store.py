@@ -98,3 +98,31 @@ def test_libraries_in_one_process_share_the_file_and_release_it(library):
     con = duckdb.connect(library.target)
     assert con.execute("SELECT count(*) FROM artists").fetchone() == (1,)
     con.close()
+
+
+def test_work_that_runs_out_of_memory_is_run_again_with_more(library):
+    """A list of 4 million numbers cannot spill to disk: at 16 MB DuckDB runs out, the work is rolled back
+    and run again with the limit doubled until it fits; the limit is put back afterwards."""
+    from lib.store import atomic, retry_out_of_memory
+
+    attempts = []
+    with library.cursor() as cur:
+        cur.execute("SET memory_limit = '16MB'")
+        cur.execute("CREATE TABLE numbers (n BIGINT[])")
+
+        def work():
+            attempts.append(cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+            with atomic(cur):
+                cur.execute("INSERT INTO numbers SELECT list(i) FROM range(4000000) t(i)")
+                return cur.execute("SELECT len(n) FROM numbers").fetchone()[0]
+
+        assert retry_out_of_memory(cur, work) == 4_000_000
+        assert len(attempts) > 1  # failed at least once, rolled back each time
+        assert attempts[0] == "15.2 MiB"
+        assert cur.execute("SELECT count(*) FROM numbers").fetchone()[0] == 1
+        assert cur.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "15.2 MiB"
+        cur.execute("DELETE FROM numbers")
+        cur.execute("SET memory_limit = '1MB'")  # too little even with three doublings: the error comes through
+        with pytest.raises(duckdb.OutOfMemoryException):
+            retry_out_of_memory(cur, work)
+        assert cur.execute("SELECT count(*) FROM numbers").fetchone()[0] == 0

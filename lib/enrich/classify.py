@@ -21,9 +21,11 @@ def get_mood_thresholds(library: Library) -> MoodThresholds:
 def set_mood_thresholds(library: Library, thresholds: MoodThresholds) -> MoodThresholds:
     """Store new thresholds (validated) and recompute every track's mood in the same transaction."""
     thresholds.validate()
-    with library.transaction() as cur:
+    def store(cur) -> None:
         write_mood_thresholds(cur, thresholds)
         refresh_track_view(cur)
+
+    library.run_transaction(store)
     return thresholds
 
 
@@ -67,8 +69,10 @@ def reset_labels(library: Library, track_ids: Sequence[str] | None = None,
 def save_genre_mappings(library: Library, mappings: Iterable[tuple[str, str]],
                         removed: Iterable[str] = ()) -> int:
     """Add/change the user's genre → family rows (and drop some), then reclassify every track."""
-    with library.transaction() as cur:
+    def store(cur) -> int:
         n = labels.upsert_genre_mappings(cur, mappings)
         n += labels.delete_genre_mappings(cur, removed)
         refresh_track_view(cur)
-    return n
+        return n
+
+    return library.run_transaction(store)

@@ -1,6 +1,7 @@
 """Importing files into the library: Exportify CSV exports of playlists and Liked Songs."""
 
-from lib.imports.exportify import COLUMN_ALIASES, ParsedCsv, RowError, parse_exportify, split_list, split_names
+from lib.imports.exportify import COLUMN_ALIASES, ParsedCsv, RowError, parse_exportify
+from lib.imports.exportify_convert import split_list, split_names
 from lib.imports.store import (
     PROVIDER,
     ImportResult,

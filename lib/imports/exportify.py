@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from lib.errors import ValidationError
+from lib.imports.exportify_convert import BlockFormat, convert_block, empty_rows, rows_frame
 
 # Header (case-insensitive) → our column; both Exportify layouts map onto the same names.
 COLUMN_ALIASES = {
@@ -31,16 +32,9 @@ COLUMN_ALIASES = {
     "time signature": "time_signature",
 }
 REQUIRED = ("uri", "title")
-NUMERIC_FIELDS = ("popularity", "danceability", "energy", "key", "loudness", "mode", "speechiness",
-                  "acousticness", "instrumentalness", "liveness", "valence", "tempo", "time_signature")
-_INTEGER_COLUMNS = ("duration_ms", "disc_number", "track_number")
-_NUMBER_COLUMNS = frozenset((*NUMERIC_FIELDS, "duration_ms", "disc_number", "track_number"))
-_TRACK_URI = re.compile(r"^spotify:track:([0-9A-Za-z]{22})$")
-_TRACK_URL = re.compile(r"^https?://open\.spotify\.com/(?:intl-[a-z]+/)?track/([0-9A-Za-z]{22})")
-_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 PARSE_BLOCK = 4 << 20   # bytes of CSV read and converted at a time (~10k rows)
 PARSE_CHUNK = 20_000    # rows converted at a time by the careful reader
-_TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
+READ_AHEAD = 2          # blocks of a file read before they are asked for (Arrow's own is 32)
 
 
 @dataclass(frozen=True)
@@ -66,9 +60,9 @@ class ParsedCsv:
 
 
 class RowSink(Protocol):
-    """Where `read_exportify` hands the importable rows, a block of the file at a time."""
+    """Where `read_exportify` hands the importable rows (ROWS_SCHEMA), a block of the file at a time."""
 
-    def add(self, rows: pd.DataFrame) -> None: ...
+    def add(self, rows: pa.Table) -> None: ...
 
     def clear(self) -> None:
         """Forget every block added so far (the file is being read again, more carefully)."""
@@ -76,32 +70,13 @@ class RowSink(Protocol):
 
 class _Collected:
     def __init__(self):
-        self.frames: list[pd.DataFrame] = []
+        self.tables: list[pa.Table] = []
 
-    def add(self, rows: pd.DataFrame) -> None:
-        self.frames.append(rows)
+    def add(self, rows: pa.Table) -> None:
+        self.tables.append(rows)
 
     def clear(self) -> None:
-        self.frames.clear()
-
-
-def split_names(value: str | None, layout: str) -> list[str]:
-    """Split a multi-artist cell: ';' separates (newer files), else unescaped ',' with '\\,' kept."""
-    if value is None or not value.strip():
-        return []
-    if ";" in value or layout == "new":
-        parts = value.split(";")
-    else:
-        parts = [p.replace("\\,", ",") for p in _UNESCAPED_COMMA.split(value)]
-    return [p.strip() for p in parts if p.strip()]
-
-
-def split_list(value: str | None) -> list[str]:
-    """Genres and similar: separated by ',' or ';' (escaped commas kept)."""
-    if value is None or not value.strip():
-        return []
-    parts = re.split(r"(?<!\\)[,;]", value)
-    return list(dict.fromkeys(p.replace("\\,", ",").strip() for p in parts if p.strip()))
+        self.tables.clear()
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -132,6 +107,39 @@ def _header(text: str, source: str) -> tuple[list[str], int]:
         raise ValidationError(f"{source}: cannot read the header line ({exc})") from exc
 
 
+class _PacedFile:
+    """A file that Arrow's CSV reader reads at most READ_AHEAD blocks ahead of the batches taken.
+
+    Arrow's streaming reader reads up to 32 blocks ahead on a thread of its own (not configurable),
+    which for a 40 MB file is the whole file in memory at once.
+    """
+
+    def __init__(self, path: Path, start: int):
+        self.file = path.open("rb")
+        self.file.seek(start)
+        self.allowance = threading.Semaphore(READ_AHEAD)
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        # A record longer than the allowance needs more blocks: after a short wait the read goes ahead.
+        self.allowance.acquire(timeout=0.2)
+        with self.lock:
+            return b"" if self.file.closed else self.file.read(size)
+
+    def readable(self) -> bool:
+        return True
+
+    def taken(self) -> None:
+        self.allowance.release()
+
+    def close(self) -> None:
+        with self.lock:
+            self.file.close()
+        self.allowance.release(READ_AHEAD + 1)  # a read still waiting ends at once
+        self.closed = True
+
+
 class CsvInput:
     """A CSV's bytes, in memory or read from a file as needed: a large file is never held whole
     unless the careful reader needs it."""
@@ -152,13 +160,11 @@ class CsvInput:
     def size(self) -> int:
         return len(self.data) if self.data is not None else self.path.stat().st_size
 
-    def stream(self):
-        """The body after the BOM as an Arrow input stream (memory is read in place)."""
+    def stream(self) -> pa.NativeFile | _PacedFile:
+        """The body after the BOM: memory is read in place, a file as its batches are taken."""
         if self.data is not None:
             return pa.BufferReader(pa.py_buffer(self.data).slice(self.start))
-        stream = pa.input_stream(str(self.path))
-        stream.read(self.start)
-        return stream
+        return _PacedFile(self.path, self.start)
 
     def physical_lines(self) -> int:
         """Lines of the body, a last line without a newline included."""
@@ -184,38 +190,41 @@ def _fast_parts(source: CsvInput, width: int, skip: int, convert) -> list | None
         invalid.append(row)
         return "skip"
 
-    arrow_str = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own 'str' dtype: no copy into objects
     parts, line = [], skip + 1
+    pool = pa.default_memory_pool()
+    stream = source.stream()
     try:
-        # One thread reads no blocks ahead, which keeps ~20 MB fewer of them in memory at once.
         reader = pa_csv.open_csv(
-            source.stream(),
+            stream if isinstance(stream, pa.NativeFile) else pa.PythonFile(stream, mode="r"),
             read_options=pa_csv.ReadOptions(skip_rows=skip, autogenerate_column_names=True, block_size=PARSE_BLOCK,
                                             use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
                                                   strings_can_be_null=False))
         for batch in reader:
+            if isinstance(stream, _PacedFile):
+                stream.taken()
             if invalid or batch.num_columns != width:
                 return None
             # Line numbers: each record starts one line after the previous one ended (quoted fields may span lines).
             spans = np.ones(batch.num_rows, dtype=np.int64)
             for column in batch.columns:
                 spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
-            lines = (np.concatenate(([0], np.cumsum(spans)[:-1])) + line).tolist()
+            lines = np.concatenate(([0], np.cumsum(spans)[:-1])) + line
             line += int(spans.sum())
-            raw = batch.to_pandas(types_mapper=lambda t: arrow_str if t == pa.string() else None)
-            raw.columns = range(width)
-            parts.append(convert(raw, lines))
-            del batch, raw
+            parts.append(convert(batch.columns, lines))
+            del batch
+            pool.release_unused()  # Arrow's allocator keeps freed pages otherwise: ~50 MB over a 40 MB file
     except (pa.ArrowInvalid, ValueError):  # e.g. invalid UTF-8: the careful reader says where
         return None
+    finally:
+        stream.close()
     if invalid or line - 1 != source.physical_lines():
         return None  # blank lines were skipped somewhere: let the careful reader number them
     return parts
 
 
-def _careful_table(text: str, width: int, source: str) -> tuple[pd.DataFrame, list[int], list[RowError]]:
+def _careful_table(text: str, width: int, source: str) -> tuple[list[pa.Array], np.ndarray, list[RowError]]:
     """Python's csv reader, one record at a time, so every odd row gets its own line number."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows, lines, errors = [], [], []
@@ -232,109 +241,14 @@ def _careful_table(text: str, width: int, source: str) -> tuple[pd.DataFrame, li
     except csv.Error as exc:  # e.g. a NUL byte: the reader cannot resume, so the file is refused whole
         raise ValidationError(f"{source}: line {start}: unreadable CSV ({exc}); nothing was imported") from exc
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
-    return pd.DataFrame({i: pd.Series(columns[i], dtype="str") for i in range(width)}), lines, errors
-
-
-def _split_each(column: pd.Series, cache: dict[str, list[str]], split) -> list[list[str]]:
-    """`split` of each cell, computed once per distinct value; equal cells share one list object."""
-    codes, uniques = pd.factorize(column)
-    parts = []
-    for value in uniques.tolist():
-        split_value = cache.get(value)
-        if split_value is None:
-            split_value = cache[value] = split(value)
-        parts.append(split_value)
-    return [parts[code] for code in codes.tolist()]
-
-
-class _Problems:
-    """The first reason each row is rejected for."""
-
-    def __init__(self, index: pd.Index):
-        self.bad = pd.Series(False, index=index)
-        self.reasons = pd.Series("", index=index, dtype="str")
-
-    def flag(self, mask: pd.Series, reason: str | pd.Series) -> None:
-        new = mask & ~self.bad
-        self.reasons.loc[new] = reason[new] if isinstance(reason, pd.Series) else reason
-        self.bad = self.bad | mask
-
-
-def _to_numeric(frame: pd.DataFrame, column: str, header: str, problems: _Problems) -> pd.Series:
-    raw = frame[column]
-    values = _arrow_numbers(raw)
-    if values is None:  # some cell is not a plain number: pandas tells which
-        values = pd.to_numeric(raw, errors="coerce")
-    problems.flag(raw.ne("") & values.isna(), f"'{header}' is not a number")
-    return values
-
-
-def _arrow_numbers(raw: pd.Series) -> pd.Series | None:
-    """Arrow's cast (several times faster than pd.to_numeric) when every cell is blank or a number."""
-    text = pc.utf8_trim_whitespace(pa.array(raw, pa.string(), from_pandas=True))
-    try:
-        numbers = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=raw.index)
-
-
-
-
-def _convert(raw: pd.DataFrame, lines: list[int], columns: dict[str, int], headers: dict[str, str], layout: str,
-             caches: dict[str, dict]) -> tuple[pd.DataFrame, list[RowError], int]:
-    """Clean columns for a slice of raw rows: (importable rows, their errors, local files counted)."""
-    frame = pd.DataFrame({"line": pd.Series(lines, dtype="int64")})
-    for name, i in columns.items():
-        # numbers parse with surrounding spaces; only text cells are trimmed (saves a copy each)
-        column = raw[i]
-        frame[name] = column if name in _NUMBER_COLUMNS else column.str.strip()
-    for column in dict.fromkeys(COLUMN_ALIASES.values()):
-        if column not in columns:
-            frame[column] = pd.Series("", index=frame.index, dtype="str")
-
-    local = frame["uri"].str.startswith("spotify:local:")
-    track_id = frame["uri"].str.extract(_TRACK_URI, expand=False).fillna(
-        frame["uri"].str.extract(_TRACK_URL, expand=False))
-    problems = _Problems(frame.index)
-    shown = frame["uri"].where(frame["uri"] != "", "(empty)").str.slice(0, 60)
-    problems.flag(~local & track_id.isna(), "'Track URI' " + shown + " is not a Spotify track URI")
-    problems.flag(~local & frame["title"].eq(""), "'Track Name' is empty")
-
-    out = pd.DataFrame({"line": frame["line"], "track_id": track_id, "uri": "spotify:track:" + track_id})
-    for column in ("title", "album", "isrc", "added_by", "label", "release_date"):
-        # object dtype with None (not pandas' NaN) so that absent text stays SQL NULL of type VARCHAR
-        out[column] = frame[column].astype(object).where(frame[column] != "", None)
-    for column in _INTEGER_COLUMNS:
-        out[column] = _to_numeric(frame, column, headers[column], problems).round().astype("Int64")
-    for column in NUMERIC_FIELDS:
-        out[column] = _to_numeric(frame, column, headers[column], problems)
-    explicit = frame["explicit"].str.lower()
-    problems.flag(~explicit.isin(_TRUE | _FALSE | {""}), "'Explicit' is not true/false")
-    out["explicit"] = explicit.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None)).astype("boolean")
-    added = pd.to_datetime(frame["added_at"], errors="coerce", utc=True, format="ISO8601")
-    problems.flag(frame["added_at"].ne("") & added.isna(), "'Added At' is not a date")
-    out["added_at"] = added.dt.tz_localize(None)
-    # Cells repeat a lot (same artists, same genres): split each distinct value once.
-    out["artist_names"] = _split_each(frame["artist_names"], caches["artist_names"],
-                                      lambda v: split_names(v, layout))
-    out["artist_uris"] = _split_each(frame["artist_uris"], caches["artist_uris"],
-                                     lambda v: [u.strip() for u in re.split(r"[,;]", v) if u.strip()])
-    out["genres"] = _split_each(frame["genres"], caches["genres"], split_list)
-    problems.flag(~local & out["artist_names"].map(len).eq(0), "'Artist Name(s)' is empty")
-    bad = problems.bad
-
-    errors = [RowError(int(line), reason)
-              for line, reason in zip(out["line"][bad], problems.reasons[bad], strict=True)]
-    return out[~bad & ~local].reset_index(drop=True), errors, int((local & ~bad).sum())
+    return [pa.array(column, pa.string()) for column in columns], np.array(lines, dtype=np.int64), errors
 
 
 def parse_exportify(data: bytes | Path, source: str = "file") -> ParsedCsv:
     """Parse an Exportify export into one frame of rows; bad rows become RowErrors with their line numbers."""
     collected = _Collected()
-    parsed = read_exportify(data, source, collected)  # hands over one frame at least, maybe empty
-    frames = collected.frames
-    parsed.rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    parsed = read_exportify(data, source, collected)
+    parsed.rows = rows_frame(pa.concat_tables([empty_rows(), *collected.tables]))
     return parsed
 
 
@@ -364,23 +278,23 @@ def read_exportify(data: bytes | Path, source: str, sink: RowSink) -> ParsedCsv:
     headers = {name: header[i].strip() for i, name in reversed(list(enumerate(names))) if name is not None}
     headers.update({c: c for c in COLUMN_ALIASES.values() if c not in headers})
     columns = {name: i for i, name in reversed(list(enumerate(names))) if name is not None}
-    caches: dict[str, dict] = {"artist_names": {}, "artist_uris": {}, "genres": {}}
+    fmt = BlockFormat(columns, headers, layout, caches={})
 
-    def convert(raw: pd.DataFrame, lines: list[int]) -> tuple[list[RowError], int, int]:
-        rows, errors, local = _convert(raw, lines, columns, headers, layout, caches)
-        sink.add(rows)
-        return errors, local, len(raw)
+    def convert(raw: list[pa.Array], lines: np.ndarray) -> tuple[list[tuple[int, str]], int, int]:
+        block = convert_block(raw, lines, fmt)
+        sink.add(block.rows)
+        return block.errors, block.local_count, len(lines)
 
     parts = _fast_parts(csv_input, width, header_lines, convert)
     unreadable: list[RowError] = []  # rows with the wrong number of fields (careful reader only)
     if parts is None:
         sink.clear()
+        fmt.caches.clear()
         raw, lines, unreadable = _careful_table(_decode(csv_input.read_all(), source), width, source)
-        parts = [convert(raw.iloc[begin:begin + PARSE_CHUNK].reset_index(drop=True), lines[begin:begin + PARSE_CHUNK])
-                 for begin in range(0, len(raw), PARSE_CHUNK)]
+        parts = [convert([column.slice(begin, PARSE_CHUNK) for column in raw], lines[begin:begin + PARSE_CHUNK])
+                 for begin in range(0, len(lines), PARSE_CHUNK)]
         del raw
-    if not parts:
-        parts = [convert(pd.DataFrame({i: pd.Series([], dtype="str") for i in range(width)}), [])]
-    errors = sorted([*unreadable, *(e for part in parts for e in part[0])], key=lambda e: e.line)
+    errors = sorted([*unreadable, *(RowError(line, reason) for part in parts for line, reason in part[0])],
+                    key=lambda e: e.line)
     return ParsedCsv(rows=None, layout=layout, local_count=sum(part[1] for part in parts), errors=errors,
                      total_rows=len(unreadable) + sum(part[2] for part in parts))

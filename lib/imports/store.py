@@ -8,15 +8,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.errors import AutoPlaylistsError
 from lib.imports.exportify import ParsedCsv, RowError, read_exportify
-from lib.store import Library, atomic, create_job, set_job_status
+from lib.imports.exportify_convert import distinct_groups, list_items_map
+from lib.store import Library, atomic, create_job, retry_out_of_memory, set_job_status
 from lib.store.catalog import SourceRecord, name_key, parse_release_date, upsert_source
 from lib.store.import_staging import (
-    STAGED_LIST,
     STAGED_SCHEMA,
     affected_track_ids,
     clear_import_staging,
@@ -83,58 +84,56 @@ class _StagedBlocks:
     def __init__(self, cur):
         self.cur = cur
         self.position = 0
-        self.artist_keys: dict[str, str] = {}
+        self.artist_keys: dict[str | None, str] = {}
         self.album_keys: dict[tuple[str, str], str] = {}
-        self.dates: dict[str, tuple] = {}
-        self.credit_ids: dict[tuple[int, int], tuple[list[str], list[str], list[str]]] = {}
+        self.dates: dict[str | None, tuple] = {}
 
-    def add(self, rows: pd.DataFrame) -> None:
-        if len(rows):
-            stage_import_rows(self.cur, self.staged(rows))
-        self.position += len(rows)
+    def add(self, rows: pa.Table) -> None:
+        if rows.num_rows:
+            stage_import_rows(self.cur, self.staged(rows.combine_chunks()))
+        self.position += rows.num_rows
 
     def clear(self) -> None:
         clear_import_staging(self.cur)
         self.position = 0
 
-    def _artist_key(self, name: str) -> str:
-        key = self.artist_keys.get(name)
+    def _album_key(self, album: str | None, first_artist: str) -> str | None:
+        if album is None:
+            return None
+        key = self.album_keys.get((album, first_artist))
         if key is None:
-            key = self.artist_keys[name] = name_key(name)
+            key = self.album_keys[(album, first_artist)] = name_key(album, first_artist)
         return key
 
-    def _credit_ids(self, names: list[str], uris: list[str]) -> list[str]:
-        # The parser hands equal cells over as one list object, so identities key this cache; each
-        # entry holds its lists, so no identity is reused while the cache lives.
-        key = (id(names), id(uris))
-        entry = self.credit_ids.get(key)
-        if entry is None:
-            ids = ([u.rsplit(":", 1)[-1] for u in uris] if len(uris) == len(names)
-                   else [self._artist_key(n) for n in names])
-            entry = self.credit_ids[key] = (names, uris, ids)
-        return entry[2]
+    def _release(self, value: str | None) -> tuple:
+        parsed = self.dates.get(value)
+        if parsed is None:
+            parsed = self.dates[value] = parse_release_date(value)
+        return parsed
 
-    def staged(self, rows: pd.DataFrame) -> pa.Table:
-        """The block as STAGED_SCHEMA rows: artist ids from the URIs (or names), album ids, release dates."""
-        names, uris = rows["artist_names"].tolist(), rows["artist_uris"].tolist()
-        artist_ids = [self._credit_ids(ns, us) for ns, us in zip(names, uris, strict=True)]
-        album_ids = []
-        for album, ns in zip(rows["album"].tolist(), names, strict=True):
-            key = None if album is None else (album, ns[0] if ns else "")
-            if key is not None and key not in self.album_keys:
-                self.album_keys[key] = name_key(*key)
-            album_ids.append(None if key is None else self.album_keys[key])
-        released = []
-        for value in rows["release_date"].tolist():
-            if value not in self.dates:
-                self.dates[value] = parse_release_date(value)
-            released.append(self.dates[value])
-        columns = {"position": pa.array(range(self.position, self.position + len(rows)), pa.int64()),
-                   "album_id": pa.array(album_ids, pa.string()), "artist_ids": pa.array(artist_ids, STAGED_LIST),
-                   "release_day": pa.array([d for d, _ in released], pa.date32()),
-                   "release_precision": pa.array([p for _, p in released], pa.string())}
-        return pa.table([columns[f.name] if f.name in columns else pa.array(rows[f.name], f.type, from_pandas=True)
-                         for f in STAGED_SCHEMA], schema=STAGED_SCHEMA)
+    def staged(self, rows: pa.Table) -> pa.Table:
+        """The block as STAGED_SCHEMA rows: artist ids from the URIs (or names), album ids, release dates.
+        Each is worked out once per distinct cell (or pair of cells) of the block."""
+        names, uris = rows["artist_names"].chunk(0), rows["artist_uris"].chunk(0)
+        # A credit's id is its URI's last part when every artist has a URI, else a key of the name.
+        from_uris = pa.ListArray.from_arrays(uris.offsets, pc.replace_substring_regex(uris.values, "^.*:", ""))
+        by_uri = pc.equal(pc.list_value_length(uris), pc.list_value_length(names))
+        artist_ids = from_uris if pc.all(by_uri).as_py() else pc.if_else(
+            by_uri, from_uris, list_items_map(names, name_key, self.artist_keys))
+        first_names = pc.binary_join(pc.list_slice(names, 0, 1), "")
+        albums = rows["album"].chunk(0)
+        album_first, album_inverse = distinct_groups(albums, first_names)
+        album_ids = [self._album_key(album, artist) for album, artist in
+                     zip(albums.take(album_first).to_pylist(), first_names.take(album_first).to_pylist(), strict=True)]
+        date_first, date_inverse = distinct_groups(rows["release_date"].chunk(0))
+        released = [self._release(v) for v in rows["release_date"].chunk(0).take(date_first).to_pylist()]
+        columns = {"position": pa.array(np.arange(self.position, self.position + rows.num_rows), pa.int64()),
+                   "artist_ids": artist_ids,
+                   "album_id": pa.array(album_ids, pa.string()).take(album_inverse),
+                   "release_day": pa.array([d for d, _ in released], pa.date32()).take(date_inverse),
+                   "release_precision": pa.array([p for _, p in released], pa.string()).take(date_inverse)}
+        return pa.table([columns[f.name] if f.name in columns else rows[f.name].chunk(0) for f in STAGED_SCHEMA],
+                        schema=STAGED_SCHEMA)
 
 
 def _release_memory() -> None:
@@ -206,9 +205,18 @@ def _write_then_refresh(library: Library, cur, parsed: ParsedCsv, source: Source
     """The rows in one transaction, then the flattened view in a second one (see mark_track_view_stale)."""
     file_name = result.file_name
     job_id = result.job_id = create_job(library, "import", source.source_id, message=f"Importing {file_name}")
-    try:
+
+    def write() -> tuple[int, int, bool]:
         with atomic(cur):
-            result.tracks, result.new_tracks, full = _write(cur, parsed, source)
+            return _write(cur, parsed, source)
+
+    def refresh() -> None:
+        with atomic(cur):
+            refresh_stale_track_view(cur, None if full else affected_track_ids(cur))
+            set_job_status(library, job_id, "done", result.summary(), cursor=cur)
+
+    try:
+        result.tracks, result.new_tracks, full = retry_out_of_memory(cur, write)
     except AutoPlaylistsError as exc:
         set_job_status(library, job_id, "failed", str(exc))
         raise
@@ -217,9 +225,7 @@ def _write_then_refresh(library: Library, cur, parsed: ParsedCsv, source: Source
         raise AutoPlaylistsError(f"{file_name}: import failed, nothing was changed ({exc})") from exc
     drop_import_rows(cur)  # committed: its memory is the view rebuild's now
     try:
-        with atomic(cur):
-            refresh_stale_track_view(cur, None if full else affected_track_ids(cur))
-            set_job_status(library, job_id, "done", result.summary(), cursor=cur)
+        retry_out_of_memory(cur, refresh)
     except Exception as exc:
         message = (f"{file_name}: the rows were imported, but updating the track table failed ({exc}); "
                    "it is rebuilt the next time the library is opened")

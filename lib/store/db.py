@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -22,7 +23,13 @@ _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 ROW_GROUP_SIZE = 16_384
 # DuckDB's memory for a library (data it caches, query intermediates); beyond it, work spills to
 # `<library>.tmp`. DuckDB's default (80% of RAM) lets a 100k-track import's cache grow to ~300 MB.
-MEMORY_LIMIT = os.environ.get("AUTOPLAYLISTS_MEMORY_LIMIT", "192MB")
+MEMORY_LIMIT = os.environ.get("AUTOPLAYLISTS_MEMORY_LIMIT", "144MB")
+# Work that runs out of that memory is run again with the limit doubled, up to this many times.
+MEMORY_RETRIES = 3
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?i?B)", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+T = TypeVar("T")
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -55,9 +62,11 @@ class Library:
             from lib.store.schema import migrate as apply_migrations
             from lib.store.track_view import refresh_stale_track_view
 
-            with self.transaction() as cur:
+            def migrate_and_heal(cur: duckdb.DuckDBPyConnection) -> None:
                 apply_migrations(cur)
                 refresh_stale_track_view(cur)  # an import that stopped between its two transactions
+
+            self.run_transaction(migrate_and_heal)
 
     @property
     def is_file(self) -> bool:
@@ -128,6 +137,15 @@ class Library:
         with self.cursor() as cur, atomic(cur):
             yield cur
 
+    def run_transaction(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work(cur)` in one transaction, run again with more memory if DuckDB runs out (see
+        `retry_out_of_memory`); for bulk writes and full rebuilds of the flattened view."""
+        with self.cursor() as cur:
+            def attempt() -> T:
+                with atomic(cur):
+                    return work(cur)
+            return retry_out_of_memory(cur, attempt)
+
     def query(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
         with self.cursor() as cur:
             return cur.execute(sql, params or []).fetchall()
@@ -164,6 +182,41 @@ def atomic(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection
         cur.execute("ROLLBACK")
         raise
     cur.execute("COMMIT")
+
+
+def _memory_limit(cur: duckdb.DuckDBPyConnection) -> int:
+    """DuckDB's memory limit in bytes. DuckDB shows it cut to one decimal ('137.3 MiB'): the middle of that
+    step is taken, so that setting it back shows the same figure (no creeping down)."""
+    (value,) = cur.execute("SELECT current_setting('memory_limit')").fetchone()
+    match = _SIZE.fullmatch(str(value).strip())
+    if not match:
+        return 0
+    decimals = len(match[1].partition(".")[2])
+    step = 0.5 * 10.0 ** -decimals if decimals else 0.0
+    return int((float(match[1]) + step) * _UNITS[match[2].lower()])
+
+
+def retry_out_of_memory(cur: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+    """Run `work()` (one transaction on `cur`, which leaves nothing behind when it fails); when DuckDB runs
+    out of its memory limit, run it again with the limit doubled, at most MEMORY_RETRIES times, then put
+    the limit back.
+
+    MEMORY_LIMIT keeps a 100k-track library's work (and the process's memory) small, but a bigger library
+    needs more for the same work: DuckDB holds its indexes in memory, and the joins hold whole tables.
+    """
+    original, attempt = _memory_limit(cur), 0
+    try:
+        while True:
+            try:
+                return work()
+            except duckdb.OutOfMemoryException:
+                attempt += 1
+                if attempt > MEMORY_RETRIES or not original:
+                    raise
+                cur.execute(f"SET memory_limit = '{original << attempt:d}B'")
+    finally:
+        if original and _memory_limit(cur) != original:
+            cur.execute(f"SET memory_limit = '{original:d}B'")
 
 
 def library_has_content(library: Library) -> bool:

@@ -94,8 +94,10 @@ def commit_sources(library: Library, commits: list[SourceCommit]) -> None:
     cleanup, flattened view, job status): readers see every source all old or all new."""
     if not commits:
         return
-    with library.transaction() as cur:
+
+    def write(cur) -> list[int]:
         affected: set[str] = set()
+        job_ids = []
         for c in commits:
             sid = c.source.source_id
             affected.update(r[0] for r in cur.execute(
@@ -107,12 +109,18 @@ def commit_sources(library: Library, commits: list[SourceCommit]) -> None:
                                   null_count=c.content.null_count, synced_at=datetime.now(UTC).replace(tzinfo=None))
             cur.execute("DELETE FROM sync_staging WHERE source_id = ?", [sid])
             affected.update(m.track_id for m in c.content.members)
-            if c.job_id is None:
-                c.job_id = create_job(library, "fetch_tracks", sid, parent_id=c.parent_job_id, cursor=cur)
-            update_job(library, c.job_id, progress=c.progress, add_requests=c.requests, cursor=cur)
-            set_job_status(library, c.job_id, "done", c.message, cursor=cur)
-            _close_paused(library, cur, "fetch_tracks", sid, c.job_id)
+            job_id = c.job_id if c.job_id is not None else create_job(
+                library, "fetch_tracks", sid, parent_id=c.parent_job_id, cursor=cur)
+            update_job(library, job_id, progress=c.progress, add_requests=c.requests, cursor=cur)
+            set_job_status(library, job_id, "done", c.message, cursor=cur)
+            _close_paused(library, cur, "fetch_tracks", sid, job_id)
+            job_ids.append(job_id)
         refresh_track_view(cur, track_ids=sorted(affected))
+        return job_ids
+
+    # Run again with more memory if a big first sync runs out; the job ids are kept only once it committed.
+    for c, job_id in zip(commits, library.run_transaction(write), strict=True):
+        c.job_id = job_id
 
 
 def _close_paused(library: Library, cur, kind: str, target: str | None, by_job: int) -> None:
@@ -145,7 +153,7 @@ def pause_state(library: Library) -> tuple[datetime, str] | None:
 def retire_playlists(library: Library, listed_ids: set[str], reason: str) -> list[tuple[str, str]]:
     """Spotify playlists stored here but no longer in the user's list (deleted or unfollowed): clear their
     membership in one transaction and keep the row, marked unreadable. Returns (source id, name) pairs."""
-    with library.transaction() as cur:
+    def write(cur) -> list[tuple[str, str]]:
         gone = [(sid, name) for sid, name, pid in cur.execute(
             "SELECT source_id, name, spotify_id FROM sources WHERE origin = 'spotify' AND kind = 'playlist'"
             " AND (readable OR track_count > 0)").fetchall() if pid not in listed_ids]
@@ -160,9 +168,6 @@ def retire_playlists(library: Library, listed_ids: set[str], reason: str) -> lis
                     " snapshot_id = NULL, track_count = 0, local_count = 0, episode_count = 0, null_count = 0"
                     " WHERE list_contains($ids, source_id)", {"ids": ids, "reason": reason})
         refresh_track_view(cur, track_ids=affected)
-    return gone
+        return gone
 
-
-def mark_unreadable(library: Library, source_id: str, reason: str) -> None:
-    library.execute("UPDATE sources SET readable = false, unreadable_reason = ? WHERE source_id = ?",
-                    [reason, source_id])
+    return library.run_transaction(write)

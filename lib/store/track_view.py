@@ -160,16 +160,16 @@ _CTES, _FLAT_SELECT = _SOURCE_ROWS.split("\nSELECT\n", 1)
 _SOURCE_SELECT = f"{_CTES},\nflat AS (\nSELECT\n{_FLAT_SELECT})\nSELECT *,\n    {_SEARCH_SQL}\nFROM flat\n"
 TRACK_VIEW_SOURCE_SQL = ("CREATE OR REPLACE VIEW track_view_source AS\nWITH " + _scope_ctes("") + ",\n"
                          + _SOURCE_SELECT)
-# The same rows for the tracks in $ids only.
-_SCOPED_SOURCE_SQL = "WITH " + _scope_ctes("WHERE track_id IN (SELECT unnest($ids))") + ",\n" + _SOURCE_SELECT
-
-
-# A full rebuild runs in ranges of this many tracks (in track_id order, so the table's order is
-# unchanged): the windows and aggregates of one range at a time keep peak memory bounded
-# (one statement over 100k tracks peaked at ~400 MB).
-REBUILD_RANGE = 34_000
+# A refresh runs in passes of this many tracks (a full rebuild in track_id ranges, in order, so the
+# table's order is unchanged; a partial one in chunks of the ids): the windows and aggregates of
+# one pass at a time keep DuckDB's memory bounded (one statement over 100k tracks peaked at ~400 MB).
+REBUILD_RANGE = 25_000
 _RANGE_SCOPE = "WHERE track_id >= $lo AND (CAST($hi AS VARCHAR) IS NULL OR track_id < CAST($hi AS VARCHAR))"
-_RANGE_SOURCE_SQL = "WITH " + _scope_ctes(_RANGE_SCOPE) + ",\n" + _SOURCE_SELECT
+_IDS_SCOPE = "WHERE track_id IN (SELECT unnest($ids))"
+
+
+_RANGE_SOURCE_SQL = "WITH " + _scope_ctes(_RANGE_SCOPE) + ",\n" + _SOURCE_SELECT + " ORDER BY track_id"
+_IDS_SOURCE_SQL = "WITH " + _scope_ctes(_IDS_SCOPE) + ",\n" + _SOURCE_SELECT
 
 
 def track_id_ranges(cur: duckdb.DuckDBPyConnection, size: int) -> list[tuple[str, str | None]]:
@@ -189,7 +189,7 @@ def track_id_ranges(cur: duckdb.DuckDBPyConnection, size: int) -> list[tuple[str
 def _rebuild_in_ranges(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("CREATE OR REPLACE TABLE track_view AS SELECT * FROM track_view_source LIMIT 0")
     for lo, hi in track_id_ranges(cur, REBUILD_RANGE):
-        cur.execute("INSERT INTO track_view " + _RANGE_SOURCE_SQL + " ORDER BY track_id", {"lo": lo, "hi": hi})
+        cur.execute("INSERT INTO track_view " + _RANGE_SOURCE_SQL, {"lo": lo, "hi": hi})
 
 
 def create_track_view(cur: duckdb.DuckDBPyConnection) -> None:
@@ -217,8 +217,10 @@ def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] 
     if not ids:
         return
     recompute_classifications(cur, ids)
-    cur.execute("DELETE FROM track_view WHERE track_id IN (SELECT unnest($ids))", {"ids": ids})
-    cur.execute("INSERT INTO track_view " + _SCOPED_SOURCE_SQL, {"ids": ids})
+    for begin in range(0, len(ids), REBUILD_RANGE):  # bounded memory, as for a full rebuild
+        chunk = ids[begin:begin + REBUILD_RANGE]
+        cur.execute("DELETE FROM track_view WHERE track_id IN (SELECT unnest($ids))", {"ids": chunk})
+        cur.execute("INSERT INTO track_view " + _IDS_SOURCE_SQL, {"ids": chunk})
 
 
 _STALE_KEY = "track_view_stale"

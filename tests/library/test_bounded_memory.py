@@ -95,3 +95,28 @@ def test_rows_committed_before_a_failed_view_refresh_are_shown_after_reopening(l
     reopened = open_library(library.target)
     assert reopened.query_one("SELECT count(*) FROM track_view") == (tracks,)
     assert reopened.query_one("SELECT count(*) FROM meta WHERE key = 'track_view_stale'") == (0,)
+
+
+def test_a_record_longer_than_the_read_ahead_is_read_whole(tmp_path, monkeypatch):
+    """A file is read at most READ_AHEAD blocks ahead; a record spanning more blocks still parses."""
+    monkeypatch.setattr(exportify, "PARSE_BLOCK", 256)
+    long_title = "Long " + "x" * 2000  # ~8 blocks
+    data = (CLASSIC + classic_row(IDS[0]) + classic_row(IDS[1], title=long_title) + classic_row(IDS[2])).encode()
+    path = tmp_path / "Long.csv"
+    path.write_bytes(data)
+    parsed = parse_exportify(path)
+    assert parsed.errors == []
+    assert parsed.rows["title"].tolist() == ["Song", long_title, "Song"]
+    pd.testing.assert_frame_equal(parsed.rows, parse_exportify(data).rows)
+
+
+def test_paced_file_reads_only_as_batches_are_taken(tmp_path):
+    path = tmp_path / "blocks.bin"
+    path.write_bytes(b"x" * 100)
+    paced = exportify._PacedFile(path, 0)
+    assert [paced.read(10) for _ in range(exportify.READ_AHEAD)] == [b"x" * 10] * exportify.READ_AHEAD
+    assert not paced.allowance.acquire(blocking=False)  # the next read would wait for a batch to be taken
+    paced.taken()
+    assert paced.read(10) == b"x" * 10
+    paced.close()
+    assert paced.read(10) == b""  # a read after close (Arrow's thread winding down) ends quietly

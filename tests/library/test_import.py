@@ -7,7 +7,7 @@ import pytest
 
 from lib.errors import AutoPlaylistsError, ValidationError
 from lib.imports import PROVIDER, import_exportify_csv, parse_exportify, split_names
-from lib.imports.exportify import NUMERIC_FIELDS
+from lib.imports.exportify_convert import NUMERIC_FIELDS
 from lib.store import open_library
 from lib.store.catalog import TrackRecord, upsert_tracks, write_enrichment_frame
 
@@ -97,6 +97,25 @@ def test_bad_rows_reported_with_line_numbers_and_skipped(library):
     assert result.local_count == 1
     assert library.query_one("SELECT local_count, track_count FROM sources WHERE source_id = 'file:mix'") == (1, 2)
     assert library.query_one("SELECT title FROM tracks WHERE track_id = ?", [ID_C]) == ("multi\r\nline",)
+
+
+def test_numbers_that_are_not_finite_or_too_large_are_reported():
+    data = (CLASSIC + classic_row(ID_A, energy="inf") + classic_row(ID_B).replace('"201000"', '"1e300"')
+            + classic_row(ID_C, loudness=" -4 ")).encode()
+    parsed = parse_exportify(data)
+    assert [str(e) for e in parsed.errors] == ["line 2: 'Energy' is not a number",
+                                               "line 3: 'Track Duration (ms)' is not a number"]
+    assert parsed.rows["loudness"].tolist() == [-4.0]  # spaces around a number are fine
+
+
+def test_track_urls_and_odd_explicit_values():
+    data = (CLASSIC + classic_row(ID_A).replace(f"spotify:track:{ID_A}",
+                                               f"https://open.spotify.com/intl-de/track/{ID_A}?si=x")
+            + classic_row(ID_B, explicit="Maybe") + classic_row(ID_C, explicit="")).encode()
+    parsed = parse_exportify(data)
+    assert [str(e) for e in parsed.errors] == ["line 3: 'Explicit' is not true/false"]
+    assert parsed.rows["uri"].tolist() == [f"spotify:track:{ID_A}", f"spotify:track:{ID_C}"]
+    assert parsed.rows["explicit"].tolist() == [True, pd.NA]
 
 
 def test_reimport_updates_never_duplicates(library):
