@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ DEFAULT_SPOTIFY_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
 DEFAULT_MUSICBRAINZ_URL = "https://musicbrainz.org/ws/2/"
 DEFAULT_RECCOBEATS_URL = "https://api.reccobeats.com/v1/"
+DEFAULT_MEMORY_LIMIT = "144MB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?)?B", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Settings:
     musicbrainz_contact: str = ""
     reccobeats_url: str = DEFAULT_RECCOBEATS_URL
     http_timeout: float = 10.0
+    memory_limit: str = DEFAULT_MEMORY_LIMIT   # DuckDB's memory for a library file
 
 
 def _pick(env: Mapping[str, str], secrets: Mapping, env_key: str, secret_path: tuple[str, ...]):
@@ -98,6 +102,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
         "musicbrainz_contact": ("MUSICBRAINZ_CONTACT", ("musicbrainz", "contact")),
         "reccobeats_url": ("RECCOBEATS_URL", ("reccobeats", "url")),
         "http_timeout": ("AUTOPLAYLISTS_HTTP_TIMEOUT", ("http", "timeout")),
+        "memory_limit": ("AUTOPLAYLISTS_MEMORY_LIMIT", ("library", "memory_limit")),
     }
     for name, (env_key, secret_path) in spec.items():
         value = _pick(env, secrets, env_key, secret_path)
@@ -109,5 +114,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
                 values[name] = float(values[name])
             except ValueError as exc:
                 raise ConfigError(f"{name} must be a number, got {values[name]!r}") from exc
+    if "memory_limit" in values and not _MEMORY_SIZE.fullmatch(str(values["memory_limit"]).strip()):
+        raise ConfigError(f"memory_limit must be a size such as 144MB or 1GB, got {values['memory_limit']!r}")
     values["db_configured"] = "db" in values
     return Settings(**values)

@@ -41,3 +41,26 @@ def test_malformed_secrets_file_is_a_clear_cli_error(tmp_path, monkeypatch, caps
 def test_bad_number_names_the_setting():
     with pytest.raises(ConfigError, match="musicbrainz_rate"):
         load_settings(env={"MUSICBRAINZ_RATE": "fast"}, secrets={})
+
+
+def test_memory_limit_is_a_setting_that_library_files_use(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from lib.config import PROJECT_ROOT
+
+    assert load_settings(env={}, secrets={}).memory_limit == "144MB"
+    assert load_settings(env={}, secrets={"library": {"memory_limit": "1GB"}}).memory_limit == "1GB"
+    both = load_settings(env={"AUTOPLAYLISTS_MEMORY_LIMIT": "96MB"}, secrets={"library": {"memory_limit": "1GB"}})
+    assert both.memory_limit == "96MB"
+    with pytest.raises(ConfigError, match="memory_limit must be a size such as 144MB"):
+        load_settings(env={"AUTOPLAYLISTS_MEMORY_LIMIT": "lots"}, secrets={})
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[library]\nmemory_limit = "200MB"\n')
+    env = {k: v for k, v in os.environ.items() if k != "AUTOPLAYLISTS_MEMORY_LIMIT"}
+    code = ("import sys; from lib.store import open_library; "
+            "print(open_library(sys.argv[1]).query_one(\"SELECT current_setting('memory_limit')\")[0])")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.duckdb")], cwd=PROJECT_ROOT, check=True,
+                         env={**env, "AUTOPLAYLISTS_SECRETS_FILE": str(secrets)}, capture_output=True, text=True)
+    assert out.stdout.strip() == "190.7 MiB"  # 200 MB

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import os
 import random
 import re
 import threading
@@ -21,15 +21,23 @@ _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 # Rows per DuckDB row group in library files. Scans run one thread per row group, so the default
 # (122,880) would leave a 100,000-track library to a single core; 16,384 lets every core help.
 ROW_GROUP_SIZE = 16_384
-# DuckDB's memory for a library (data it caches, query intermediates); beyond it, work spills to
-# `<library>.tmp`. DuckDB's default (80% of RAM) lets a 100k-track import's cache grow to ~300 MB.
-MEMORY_LIMIT = os.environ.get("AUTOPLAYLISTS_MEMORY_LIMIT", "144MB")
 # Work that runs out of that memory is run again with the limit doubled, up to this many times.
 MEMORY_RETRIES = 3
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?i?B)", re.IGNORECASE)
 _UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
           "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 T = TypeVar("T")
+
+
+@functools.cache
+def memory_limit() -> str:
+    """DuckDB's memory for a library file (data it caches, query intermediates), from the settings
+    (AUTOPLAYLISTS_MEMORY_LIMIT or [library] memory_limit); beyond it, work spills to `<library>.tmp`.
+    DuckDB's own default (80% of RAM) let a 100k-track import's cache grow to ~300 MB. Read once per
+    process: every connection to a file shares one DuckDB instance, which has one limit."""
+    from lib.config import load_settings
+
+    return load_settings().memory_limit
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -81,7 +89,7 @@ class Library:
         """
         path = str(Path(self.target).expanduser().resolve())
         instance = ":memory:library-" + hashlib.sha1(path.encode()).hexdigest()[:16]
-        con = duckdb.connect(instance, config={"temp_directory": path + ".tmp", "memory_limit": MEMORY_LIMIT})
+        con = duckdb.connect(instance, config={"temp_directory": path + ".tmp", "memory_limit": memory_limit()})
         try:
             con.execute(f"ATTACH IF NOT EXISTS $path AS library (ROW_GROUP_SIZE {ROW_GROUP_SIZE:d})", {"path": path})
             con.execute("USE library")
@@ -201,7 +209,7 @@ def retry_out_of_memory(cur: duckdb.DuckDBPyConnection, work: Callable[[], T]) -
     out of its memory limit, run it again with the limit doubled, at most MEMORY_RETRIES times, then put
     the limit back.
 
-    MEMORY_LIMIT keeps a 100k-track library's work (and the process's memory) small, but a bigger library
+    The configured limit keeps a 100k-track library's work (and the process's memory) small, but a bigger library
     needs more for the same work: DuckDB holds its indexes in memory, and the joins hold whole tables.
     """
     original, attempt = _memory_limit(cur), 0
