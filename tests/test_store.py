@@ -126,3 +126,45 @@ def test_work_that_runs_out_of_memory_is_run_again_with_more(library):
         with pytest.raises(duckdb.OutOfMemoryException):
             retry_out_of_memory(cur, work)
         assert cur.execute("SELECT count(*) FROM numbers").fetchone()[0] == 0
+
+
+def test_overlapping_retries_keep_the_raised_limit_until_the_last_one_ends(library):
+    """Connections to one file share DuckDB's limit: a retry that ends while another is under way must not
+    put the limit back under it; the last one to end puts back the limit from before the first."""
+    import threading
+
+    from lib.store import atomic, retry_out_of_memory
+
+    def shown(cur):
+        return cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    outer_done, inner_raised, seen = threading.Event(), threading.Event(), []
+
+    def inner_retry():  # starts while the outer retry has the limit raised, and ends after it
+        with library.cursor() as inner:
+            def inner_work():
+                with atomic(inner):
+                    inner.execute("INSERT INTO b SELECT list(i) FROM range(2000000) t(i)")
+                inner_raised.set()
+                outer_done.wait(10)
+                seen.append(shown(inner))
+            retry_out_of_memory(inner, inner_work)
+
+    with library.cursor() as outer:
+        outer.execute("SET memory_limit = '16MB'")
+        outer.execute("CREATE TABLE a (n BIGINT[]); CREATE TABLE b (n BIGINT[])")
+        thread = threading.Thread(target=inner_retry)
+
+        def outer_work():
+            with atomic(outer):
+                outer.execute("INSERT INTO a SELECT list(i) FROM range(1000000) t(i)")
+            thread.start()
+            assert inner_raised.wait(10)
+
+        retry_out_of_memory(outer, outer_work)
+        outer_done.set()
+        thread.join(10)
+        (figure, unit), = [limit.split() for limit in seen]
+        assert (unit, float(figure) > 30.5) == ("MiB", True)  # the inner retry's limit was kept to its end
+        assert shown(outer) == "15.2 MiB"                     # and the one from before both put back
+        assert outer.execute("SELECT count(*) FROM a, b").fetchone() == (1,)

@@ -11,7 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.config import Settings, load_settings
 from lib.errors import AutoPlaylistsError
-from lib.store import Library, is_file_target, library_has_content, open_library
+from lib.store import Library, is_file_target, library_has_content, open_library, use_memory_limit
 
 LIBRARY_CHOICE_KEY = "app.library_choice"
 ENTRY_SCRIPT = "streamlit_app.py"
@@ -32,7 +32,9 @@ def _secrets() -> dict:
 
 def settings() -> Settings:
     """Settings from env vars and .streamlit/secrets.toml."""
-    return load_settings(secrets=_secrets())
+    cfg = load_settings(secrets=_secrets())
+    use_memory_limit(cfg.memory_limit)
+    return cfg
 
 
 @st.cache_resource(show_spinner=False)

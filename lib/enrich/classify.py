@@ -69,6 +69,8 @@ def reset_labels(library: Library, track_ids: Sequence[str] | None = None,
 def save_genre_mappings(library: Library, mappings: Iterable[tuple[str, str]],
                         removed: Iterable[str] = ()) -> int:
     """Add/change the user's genre → family rows (and drop some), then reclassify every track."""
+    mappings, removed = list(mappings), list(removed)  # read once: the work may be run again
+
     def store(cur) -> int:
         n = labels.upsert_genre_mappings(cur, mappings)
         n += labels.delete_genre_mappings(cur, removed)

@@ -35,6 +35,8 @@ REQUIRED = ("uri", "title")
 PARSE_BLOCK = 4 << 20   # bytes of CSV read and converted at a time (~10k rows)
 PARSE_CHUNK = 20_000    # rows converted at a time by the careful reader
 READ_AHEAD = 2          # blocks of a file read before they are asked for (Arrow's own is 32)
+READ_AHEAD_WAIT = 2.0   # seconds a read beyond that waits before it goes ahead anyway (a record longer
+                        # than the allowance needs more blocks); far longer than converting a block takes
 
 
 @dataclass(frozen=True)
@@ -119,18 +121,25 @@ class _PacedFile:
         self.file.seek(start)
         self.allowance = threading.Semaphore(READ_AHEAD)
         self.lock = threading.Lock()
+        self.owed = 0
         self.closed = False
 
     def read(self, size: int = -1) -> bytes:
-        # A record longer than the allowance needs more blocks: after a short wait the read goes ahead.
-        self.allowance.acquire(timeout=0.2)
+        # After READ_AHEAD_WAIT the read goes ahead, owing the allowance a block that the next batch
+        # taken pays back (rather than adding a block of read-ahead for good).
+        waited_out = not self.allowance.acquire(timeout=READ_AHEAD_WAIT)
         with self.lock:
+            self.owed += waited_out
             return b"" if self.file.closed else self.file.read(size)
 
     def readable(self) -> bool:
         return True
 
     def taken(self) -> None:
+        with self.lock:
+            if self.owed:
+                self.owed -= 1
+                return
         self.allowance.release()
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """The DuckDB library store: connections, schema, the flattened track view and jobs."""
 
-from lib.store.db import Library, atomic, is_file_target, library_has_content, open_library, retry_out_of_memory
+from lib.store.db import Library, atomic, is_file_target, library_has_content, open_library
 from lib.store.jobs import (
     Job,
     create_job,
@@ -11,6 +11,7 @@ from lib.store.jobs import (
     set_job_status,
     update_job,
 )
+from lib.store.memory import retry_out_of_memory, use_memory_limit
 from lib.store.schema import PRECEDENCE, applied_migrations, migrate
 from lib.store.track_view import (
     FEATURE_FIELDS,
@@ -24,6 +25,7 @@ __all__ = [
     "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "applied_migrations",
     "atomic",
     "retry_out_of_memory",
+    "use_memory_limit",
     "create_job", "fill_search_columns", "get_job", "is_file_target", "job_events", "latest_job",
     "library_has_content", "list_jobs", "migrate", "open_library", "refresh_track_view", "set_job_status",
     "update_job",

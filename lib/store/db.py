@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -16,28 +14,13 @@ from typing import Any, TypeVar
 import duckdb
 
 from lib.errors import LibraryBusyError, LibraryError
+from lib.store.memory import memory_limit, retry_out_of_memory
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 # Rows per DuckDB row group in library files. Scans run one thread per row group, so the default
 # (122,880) would leave a 100,000-track library to a single core; 16,384 lets every core help.
 ROW_GROUP_SIZE = 16_384
-# Work that runs out of that memory is run again with the limit doubled, up to this many times.
-MEMORY_RETRIES = 3
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?i?B)", re.IGNORECASE)
-_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 T = TypeVar("T")
-
-
-@functools.cache
-def memory_limit() -> str:
-    """DuckDB's memory for a library file (data it caches, query intermediates), from the settings
-    (AUTOPLAYLISTS_MEMORY_LIMIT or [library] memory_limit); beyond it, work spills to `<library>.tmp`.
-    DuckDB's own default (80% of RAM) let a 100k-track import's cache grow to ~300 MB. Read once per
-    process: every connection to a file shares one DuckDB instance, which has one limit."""
-    from lib.config import load_settings
-
-    return load_settings().memory_limit
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -190,41 +173,6 @@ def atomic(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection
         cur.execute("ROLLBACK")
         raise
     cur.execute("COMMIT")
-
-
-def _memory_limit(cur: duckdb.DuckDBPyConnection) -> int:
-    """DuckDB's memory limit in bytes. DuckDB shows it cut to one decimal ('137.3 MiB'): the middle of that
-    step is taken, so that setting it back shows the same figure (no creeping down)."""
-    (value,) = cur.execute("SELECT current_setting('memory_limit')").fetchone()
-    match = _SIZE.fullmatch(str(value).strip())
-    if not match:
-        return 0
-    decimals = len(match[1].partition(".")[2])
-    step = 0.5 * 10.0 ** -decimals if decimals else 0.0
-    return int((float(match[1]) + step) * _UNITS[match[2].lower()])
-
-
-def retry_out_of_memory(cur: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
-    """Run `work()` (one transaction on `cur`, which leaves nothing behind when it fails); when DuckDB runs
-    out of its memory limit, run it again with the limit doubled, at most MEMORY_RETRIES times, then put
-    the limit back.
-
-    The configured limit keeps a 100k-track library's work (and the process's memory) small, but a bigger library
-    needs more for the same work: DuckDB holds its indexes in memory, and the joins hold whole tables.
-    """
-    original, attempt = _memory_limit(cur), 0
-    try:
-        while True:
-            try:
-                return work()
-            except duckdb.OutOfMemoryException:
-                attempt += 1
-                if attempt > MEMORY_RETRIES or not original:
-                    raise
-                cur.execute(f"SET memory_limit = '{original << attempt:d}B'")
-    finally:
-        if original and _memory_limit(cur) != original:
-            cur.execute(f"SET memory_limit = '{original:d}B'")
 
 
 def library_has_content(library: Library) -> bool:

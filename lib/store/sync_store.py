@@ -171,3 +171,8 @@ def retire_playlists(library: Library, listed_ids: set[str], reason: str) -> lis
         return gone
 
     return library.run_transaction(write)
+
+
+def mark_unreadable(library: Library, source_id: str, reason: str) -> None:
+    library.execute("UPDATE sources SET readable = false, unreadable_reason = ? WHERE source_id = ?",
+                    [reason, source_id])

@@ -100,6 +100,7 @@ def test_rows_committed_before_a_failed_view_refresh_are_shown_after_reopening(l
 def test_a_record_longer_than_the_read_ahead_is_read_whole(tmp_path, monkeypatch):
     """A file is read at most READ_AHEAD blocks ahead; a record spanning more blocks still parses."""
     monkeypatch.setattr(exportify, "PARSE_BLOCK", 256)
+    monkeypatch.setattr(exportify, "READ_AHEAD_WAIT", 0.05)
     long_title = "Long " + "x" * 2000  # ~8 blocks
     data = (CLASSIC + classic_row(IDS[0]) + classic_row(IDS[1], title=long_title) + classic_row(IDS[2])).encode()
     path = tmp_path / "Long.csv"
@@ -110,13 +111,16 @@ def test_a_record_longer_than_the_read_ahead_is_read_whole(tmp_path, monkeypatch
     pd.testing.assert_frame_equal(parsed.rows, parse_exportify(data).rows)
 
 
-def test_paced_file_reads_only_as_batches_are_taken(tmp_path):
+def test_paced_file_reads_only_as_batches_are_taken(tmp_path, monkeypatch):
+    monkeypatch.setattr(exportify, "READ_AHEAD_WAIT", 0.05)
     path = tmp_path / "blocks.bin"
     path.write_bytes(b"x" * 100)
     paced = exportify._PacedFile(path, 0)
     assert [paced.read(10) for _ in range(exportify.READ_AHEAD)] == [b"x" * 10] * exportify.READ_AHEAD
-    assert not paced.allowance.acquire(blocking=False)  # the next read would wait for a batch to be taken
+    assert paced.read(10) == b"x" * 10  # one more waits, then goes ahead owing a block
+    paced.taken()                       # pays the debt back: still nothing allowed
+    assert not paced.allowance.acquire(blocking=False)
     paced.taken()
-    assert paced.read(10) == b"x" * 10
+    assert paced.allowance.acquire(blocking=False)  # now one read is allowed
     paced.close()
     assert paced.read(10) == b""  # a read after close (Arrow's thread winding down) ends quietly

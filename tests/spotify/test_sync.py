@@ -255,6 +255,18 @@ def test_unknown_playlist_id_is_reported_not_fatal(fake_spotify, client, lib, se
     assert fake_spotify.count("GET", "/items$") == 0
 
 
+def test_playlist_whose_items_are_refused_is_marked_unreadable(fake_spotify, client, lib, seeded):
+    fake_spotify.inject("server_error", r"/items$", status=403, times=None)  # Development Mode refuses them
+
+    summary = sync_library(lib, client, liked=False, playlist_ids=[seeded["mine"]])
+
+    assert summary.status == "done"
+    assert [s.status for s in summary.sources] == ["unreadable"]
+    state = sync_store.source_state(lib, f"playlist:{seeded['mine']}")
+    assert state["readable"] is False
+    assert _membership(lib, f"playlist:{seeded['mine']}") == []
+
+
 def test_deleted_playlist_is_retired_with_its_membership(fake_spotify, client, lib, seeded):
     sync_library(lib, client, all_playlists=True)
     mine = f"playlist:{seeded['mine']}"
