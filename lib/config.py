@@ -22,7 +22,8 @@ DEFAULT_SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
 DEFAULT_MUSICBRAINZ_URL = "https://musicbrainz.org/ws/2/"
 DEFAULT_RECCOBEATS_URL = "https://api.reccobeats.com/v1/"
 DEFAULT_MEMORY_LIMIT = "144MB"
-_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?)?B", re.IGNORECASE)
+# A size as DuckDB takes and shows it: "144MB", "1.5 GiB", "134217728B" (figure, unit prefix).
+SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]i?)?B", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
                 values[name] = float(values[name])
             except ValueError as exc:
                 raise ConfigError(f"{name} must be a number, got {values[name]!r}") from exc
-    if "memory_limit" in values and not _MEMORY_SIZE.fullmatch(str(values["memory_limit"]).strip()):
+    if "memory_limit" in values and not SIZE.fullmatch(str(values["memory_limit"]).strip()):
         raise ConfigError(f"memory_limit must be a size such as 144MB or 1GB, got {values['memory_limit']!r}")
     values["db_configured"] = "db" in values
     return Settings(**values)

@@ -21,6 +21,7 @@ def get_mood_thresholds(library: Library) -> MoodThresholds:
 def set_mood_thresholds(library: Library, thresholds: MoodThresholds) -> MoodThresholds:
     """Store new thresholds (validated) and recompute every track's mood in the same transaction."""
     thresholds.validate()
+
     def store(cur) -> None:
         write_mood_thresholds(cur, thresholds)
         refresh_track_view(cur)

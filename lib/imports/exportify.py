@@ -298,7 +298,6 @@ def read_exportify(data: bytes | Path, source: str, sink: RowSink) -> ParsedCsv:
     unreadable: list[RowError] = []  # rows with the wrong number of fields (careful reader only)
     if parts is None:
         sink.clear()
-        fmt.caches.clear()
         raw, lines, unreadable = _careful_table(_decode(csv_input.read_all(), source), width, source)
         parts = [convert([column.slice(begin, PARSE_CHUNK) for column in raw], lines[begin:begin + PARSE_CHUNK])
                  for begin in range(0, len(lines), PARSE_CHUNK)]

@@ -125,8 +125,9 @@ class _StagedBlocks:
         album_first, album_inverse = distinct_groups(albums, first_names)
         album_ids = [self._album_key(album, artist) for album, artist in
                      zip(albums.take(album_first).to_pylist(), first_names.take(album_first).to_pylist(), strict=True)]
-        date_first, date_inverse = distinct_groups(rows["release_date"].chunk(0))
-        released = [self._release(v) for v in rows["release_date"].chunk(0).take(date_first).to_pylist()]
+        dates = rows["release_date"].chunk(0)
+        date_first, date_inverse = distinct_groups(dates)
+        released = [self._release(v) for v in dates.take(date_first).to_pylist()]
         columns = {"position": pa.array(np.arange(self.position, self.position + rows.num_rows), pa.int64()),
                    "artist_ids": artist_ids,
                    "album_id": pa.array(album_ids, pa.string()).take(album_inverse),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -13,9 +12,7 @@ import duckdb
 T = TypeVar("T")
 # Work that runs out of the limit is run again with it doubled, up to this many times.
 MEMORY_RETRIES = 3
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?i?B)", re.IGNORECASE)
-_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_UNITS = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12, "ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40}
 
 
 _decided: list[str] = []          # the limit, once decided for this process
@@ -50,10 +47,12 @@ def _shown_limit(cur: duckdb.DuckDBPyConnection) -> str:
 def _size_range(shown: str) -> tuple[int, int]:
     """The bytes a size shown by DuckDB can stand for: it cuts the figure to its decimals ('137.3 MiB'
     is [137.3, 137.4) MiB); (0, 0) when unreadable."""
-    match = _SIZE.fullmatch(shown.strip())
+    from lib.config import SIZE
+
+    match = SIZE.fullmatch(shown.strip())
     if not match:
         return 0, 0
-    unit, decimals = _UNITS[match[2].lower()], len(match[1].partition(".")[2])
+    unit, decimals = _UNITS[(match[2] or "").lower()], len(match[1].partition(".")[2])
     return int(float(match[1]) * unit), int((float(match[1]) + 10.0 ** -decimals) * unit)
 
 
