@@ -20,6 +20,7 @@ from lib.store.track_view import (
     fill_search_columns,
     refresh_track_view,
 )
+from lib.store.unit_of_work import Write
 
 __all__ = [
     "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "applied_migrations",
@@ -28,5 +29,5 @@ __all__ = [
     "use_memory_limit",
     "create_job", "fill_search_columns", "get_job", "is_file_target", "job_events", "latest_job",
     "library_has_content", "list_jobs", "migrate", "open_library", "refresh_track_view", "set_job_status",
-    "update_job",
+    "update_job", "Write",
 ]

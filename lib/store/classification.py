@@ -123,20 +123,25 @@ def _computed_sql(scope: str, norm: str) -> str:
         SELECT track_id, 'genre_family', family, $family_version, current_timestamp FROM fam"""
 
 
-def recompute_classifications(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str] | None = None) -> None:
-    """Re-derive computed mood and genre_family for all tracks or the given ones."""
+def computed_classes_definition(cur: duckdb.DuckDBPyConnection, scope: str = "") -> tuple[str, dict]:
+    """The query (and its parameters) whose rows `computed_classes` holds, for all tracks or a `scope`."""
     th = read_mood_thresholds(cur)
     params = {"e": th.energy, "v": th.valence, "h": th.high_energy, "mood_version": th.version,
               "family_version": GENRE_FAMILY_CLASSIFIER}
-    norm = NORMALIZE_SQL.format(col="genre")
+    return _computed_sql(scope, NORMALIZE_SQL.format(col="genre")), params
+
+
+def recompute_classifications(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str] | None = None) -> None:
+    """Re-derive computed mood and genre_family for all tracks or the given ones."""
     if track_ids is None:
-        cur.execute("CREATE OR REPLACE TABLE computed_classes AS " + _computed_sql("", norm), params)
+        sql, params = computed_classes_definition(cur)
+        cur.execute("CREATE OR REPLACE TABLE computed_classes AS " + sql, params)
         return
     cur.execute(COMPUTED_TABLE_SQL)
     ids = {"ids": list(track_ids)}
+    sql, params = computed_classes_definition(cur, "AND track_id IN (SELECT unnest($ids))")
     cur.execute("DELETE FROM computed_classes WHERE track_id IN (SELECT unnest($ids))", ids)
-    cur.execute("INSERT INTO computed_classes BY NAME " + _computed_sql("AND track_id IN (SELECT unnest($ids))", norm),
-                {**params, **ids})
+    cur.execute("INSERT INTO computed_classes BY NAME " + sql, {**params, **ids})
 
 
 def seed_genre_families(cur: duckdb.DuckDBPyConnection) -> None:

@@ -15,6 +15,7 @@ import duckdb
 
 from lib.errors import LibraryBusyError, LibraryError
 from lib.store.memory import memory_limit, retry_out_of_memory
+from lib.store.unit_of_work import Write, writer_slot
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 # Rows per DuckDB row group in library files. Scans run one thread per row group, so the default
@@ -57,7 +58,8 @@ class Library:
                 apply_migrations(cur)
                 refresh_stale_track_view(cur)  # an import that stopped between its two transactions
 
-            self.run_transaction(migrate_and_heal)
+            with self.write() as w:
+                migrate_and_heal(w.cur)
 
     @property
     def is_file(self) -> bool:
@@ -94,7 +96,7 @@ class Library:
                     raise LibraryBusyError(
                         f"The library {self.target!r} is in use by another program "
                         f"(waited {self.busy_timeout:.0f} s). Try again when it has finished."
-                    ) from exc
+                    ) from None
                 time.sleep(delay + random.uniform(0, delay))
                 delay = min(delay * 2, 0.5)
             except duckdb.Error as exc:
@@ -122,16 +124,32 @@ class Library:
         finally:
             cur.close()
 
+    @property
+    def _writer_key(self) -> object:
+        return str(Path(self.target).expanduser().resolve()) if self.is_file else self
+
+    @contextmanager
+    def write(self) -> Iterator[Write]:
+        """The unit of work every write goes through: one transaction on `w.cur`; what the block
+        `w.touch(...)`es (or `w.touch_all()`) is refreshed in track_view before the COMMIT.
+
+        Writers in this process wait for each other (one at a time per library), and for another
+        process's lock, up to `busy_timeout` seconds; then LibraryBusyError."""
+        with writer_slot(self._writer_key, self.target, self.busy_timeout), self.cursor() as cur, atomic(cur):
+            w = Write(cur)
+            yield w
+            w.refresh()
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All statements in the block commit together or not at all."""
-        with self.cursor() as cur, atomic(cur):
-            yield cur
+        """A write that changes nothing track_view shows (jobs, rules, push history): commits whole or not at all."""
+        with self.write() as w:
+            yield w.cur
 
     def run_transaction(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`work(cur)` in one transaction, run again with more memory if DuckDB runs out (see
         `retry_out_of_memory`); for bulk writes and full rebuilds of the flattened view."""
-        with self.cursor() as cur:
+        with writer_slot(self._writer_key, self.target, self.busy_timeout), self.cursor() as cur:
             def attempt() -> T:
                 with atomic(cur):
                     return work(cur)
