@@ -1,47 +1,30 @@
-"""Read an Exportify CSV (classic or 24-column layout) into clean columns plus per-line errors."""
+"""Read an Exportify CSV, any layout watsonbox's or pavelkomarov's exporter wrote, block by block with Arrow."""
 
 from __future__ import annotations
 
 import csv
 import io
-import threading
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from lib.errors import ValidationError
-from lib.imports.exportify_convert import BlockFormat, convert_block, empty_rows, rows_frame
+from lib.imports.exportify_convert import ROWS_SCHEMA, BlockFormat, convert_block
+from lib.imports.headers import PAVELKOMAROV, header_names, normalize
 
-# Header (case-insensitive) → our column; both Exportify layouts map onto the same names.
-COLUMN_ALIASES = {
-    "track uri": "uri", "spotify id": "uri", "track name": "title", "artist uri(s)": "artist_uris",
-    "artist name(s)": "artist_names", "album uri": "album_uri", "album name": "album",
-    "album release date": "release_date", "release date": "release_date", "disc number": "disc_number",
-    "track number": "track_number", "track duration (ms)": "duration_ms", "duration (ms)": "duration_ms",
-    "explicit": "explicit", "popularity": "popularity", "isrc": "isrc", "added by": "added_by",
-    "added at": "added_at", "artist genres": "genres", "genres": "genres", "label": "label",
-    "record label": "label", "danceability": "danceability", "energy": "energy", "key": "key",
-    "loudness": "loudness", "mode": "mode", "speechiness": "speechiness", "acousticness": "acousticness",
-    "instrumentalness": "instrumentalness", "liveness": "liveness", "valence": "valence", "tempo": "tempo",
-    "time signature": "time_signature",
-}
-REQUIRED = ("uri", "title")
-PARSE_BLOCK = 4 << 20   # bytes of CSV read and converted at a time (~10k rows)
-PARSE_CHUNK = 20_000    # rows converted at a time by the careful reader
-READ_AHEAD = 2          # blocks of a file read before they are asked for (Arrow's own is 32)
-READ_AHEAD_WAIT = 2.0   # seconds a read beyond that waits before it goes ahead anyway (a record longer
-                        # than the allowance needs more blocks); far longer than converting a block takes
+PARSE_BLOCK = 4 << 20   # bytes of CSV parsed and converted at a time (~10k rows)
+MAX_REPORTED = 100      # skipped rows and dropped values spelled out; the rest are counted
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A line of the file that could not be imported, and why."""
+    """A line of the file that could not be imported (or a value left out of it), and why."""
 
     line: int
     message: str
@@ -51,55 +34,54 @@ class RowError:
 
 
 @dataclass
+class Report:
+    """The first MAX_REPORTED messages, and how many there were."""
+
+    shown: list[RowError] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, messages: list[tuple[int, str]], count: int) -> None:
+        """Add messages (in any order of lines): those of the first MAX_REPORTED lines are kept."""
+        self.shown.extend(RowError(line, text) for line, text in messages)
+        if len(self.shown) > 2 * MAX_REPORTED:
+            self.done()
+        self.count += count
+
+    def done(self) -> None:
+        self.shown = sorted(self.shown, key=lambda e: e.line)[:MAX_REPORTED]
+
+
+@dataclass
 class ParsedCsv:
-    """The importable rows (one per track occurrence, file order) and what was skipped."""
+    """What reading the file found: its layout, row counts, skipped rows and left-out values."""
 
-    rows: pd.DataFrame | None               # columns: line, track_id, uri, title, ...; None when streamed
-    layout: str                             # 'classic' | 'new'
+    exporter: str                           # 'watsonbox' | 'pavelkomarov'
+    rows: int = 0                           # records after the header (blank lines are none)
+    imported: int = 0                       # rows handed on as track occurrences
     local_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    total_rows: int = 0
+    episode_count: int = 0
+    unavailable_count: int = 0
+    errors: Report = field(default_factory=Report)
+    warnings: Report = field(default_factory=Report)
 
 
-class RowSink(Protocol):
-    """Where `read_exportify` hands the importable rows (ROWS_SCHEMA), a block of the file at a time."""
-
-    def add(self, rows: pa.Table) -> None: ...
-
-    def clear(self) -> None:
-        """Forget every block added so far (the file is being read again, more carefully)."""
-
-
-class _Collected:
-    def __init__(self):
-        self.tables: list[pa.Table] = []
-
-    def add(self, rows: pa.Table) -> None:
-        self.tables.append(rows)
-
-    def clear(self) -> None:
-        self.tables.clear()
-
-
-def _decode(data: bytes, source: str) -> str:
+def _open(data: bytes | Path, source: str) -> pa.NativeFile:
     try:
-        return data.decode("utf-8-sig")  # Exportify and Excel often add a BOM
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from exc
+        return pa.BufferReader(data) if isinstance(data, bytes) else pa.memory_map(str(data))
+    except OSError as exc:
+        raise ValidationError(f"cannot read {data if isinstance(data, Path) else source}: "
+                              f"{exc.strerror or exc}") from exc
 
 
-def _decode_start(chunk: bytes, size: int, source: str) -> str:
-    """The first `len(chunk)` bytes of a `size`-byte body as text."""
-    try:
-        return chunk.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if size > len(chunk) and exc.start >= len(chunk) - 3:  # only a character cut in two at the chunk's end
-            return chunk[:exc.start].decode("utf-8")
-        return _decode(chunk, source)  # raises the readable error
-
-
-def _header(text: str, source: str) -> tuple[list[str], int]:
+def _header(file: pa.NativeFile, source: str) -> tuple[list[str], int]:
     """The header record and how many physical lines it spans."""
+    head = file.read_at(min(file.size(), 1 << 20), 0)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut in two at the end of what was read
+            raise ValidationError(f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from exc
+        text = head[:exc.start].decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     try:
         return next(reader), reader.line_num
@@ -109,200 +91,120 @@ def _header(text: str, source: str) -> tuple[list[str], int]:
         raise ValidationError(f"{source}: cannot read the header line ({exc})") from exc
 
 
-class _PacedFile:
-    """A file that Arrow's CSV reader reads at most READ_AHEAD blocks ahead of the batches taken.
+def _format(header: list[str], source: str) -> BlockFormat:
+    known = header_names()
+    names = [known.get(normalize(h)) for h in header]
+    if "uri" not in names or "title" not in names or "artist_names" not in names:
+        raise ValidationError(f"{source}: not an Exportify CSV — it needs the columns Track URI, Track Name and "
+                              f"Artist Name(s), in any language Exportify writes "
+                              f"(found: {', '.join(h for h in header if h) or 'no header'})")
+    columns = {name: i for i, name in reversed(list(enumerate(names))) if name is not None}  # the first wins
+    headers = {name: " ".join(header[i].split()) for name, i in columns.items()}
+    headers.update({name: name for name in ("uri", "title", "explicit", "added_at") if name not in headers})
+    exporter = "pavelkomarov" if any(normalize(h) in PAVELKOMAROV for h in header) else "watsonbox"
+    return BlockFormat(columns, headers, exporter)
 
-    Arrow's streaming reader reads up to 32 blocks ahead on a thread of its own (not configurable),
-    which for a 40 MB file is the whole file in memory at once.
+
+def _odd_row(text: str, width: int) -> str:
+    """A row with the wrong number of fields: a local file or an episode written short, or an error."""
+    start = text.lstrip('"')
+    if start.startswith("spotify:local:"):
+        return "local"
+    if start.startswith("spotify:episode:"):
+        return "episode"
+    return "blank" if not text.strip(', "\r\n') else "error"
+
+
+def _place(spans: np.ndarray, line: int, set_aside: deque) -> tuple[np.ndarray, int]:
+    """Each row's first line, given the lines each row spans, the next row's line, and the rows Arrow set
+    aside (line, span): it reports them a block ahead, so those before the block's end are placed here."""
+    naive = line + np.concatenate(([0], np.cumsum(spans)[:-1])).astype(np.int64)
+    end = line + int(spans.sum())
+    positions, sizes, moved = [], [], 0
+    while set_aside and set_aside[0][0] - moved <= end:
+        at, span = set_aside.popleft()
+        positions.append(at - moved)
+        sizes.append(span)
+        moved += span
+    shifts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+    return naive + shifts[np.searchsorted(np.array(positions, dtype=np.int64), naive, side="right")], end + moved
+
+
+def _text(column: pa.Array, lines: np.ndarray, source: str) -> pa.Array:
+    try:
+        return column.cast(pa.string())
+    except pa.ArrowInvalid:
+        bad = next(k for k, value in enumerate(column.to_pylist()) if not _is_utf8(value))
+        raise ValidationError(f"{source}: line {lines[bad]}: not UTF-8 text; save the file as UTF-8 CSV "
+                              "(nothing was imported)") from None
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], None]) -> ParsedCsv:
+    """Read an Exportify export a block at a time, handing each block's importable rows (ROWS_SCHEMA) to `sink`.
+
+    Memory stays bounded by a block whatever the file's size (a file is memory-mapped, bytes are read in
+    place). Skipped rows and left-out values are reported by 1-based line, the first MAX_REPORTED of them.
     """
-
-    def __init__(self, path: Path, start: int):
-        self.file = path.open("rb")
-        self.file.seek(start)
-        self.allowance = threading.Semaphore(READ_AHEAD)
-        self.lock = threading.Lock()
-        self.owed = 0
-        self.closed = False
-
-    def read(self, size: int = -1) -> bytes:
-        # After READ_AHEAD_WAIT the read goes ahead, owing the allowance a block that the next batch
-        # taken pays back (rather than adding a block of read-ahead for good).
-        waited_out = not self.allowance.acquire(timeout=READ_AHEAD_WAIT)
-        with self.lock:
-            self.owed += waited_out
-            return b"" if self.file.closed else self.file.read(size)
-
-    def readable(self) -> bool:
-        return True
-
-    def taken(self) -> None:
-        with self.lock:
-            if self.owed:
-                self.owed -= 1
-                return
-        self.allowance.release()
-
-    def close(self) -> None:
-        with self.lock:
-            self.file.close()
-        self.allowance.release(READ_AHEAD + 1)  # a read still waiting ends at once
-        self.closed = True
-
-
-class CsvInput:
-    """A CSV's bytes, in memory or read from a file as needed: a large file is never held whole
-    unless the careful reader needs it."""
-
-    def __init__(self, data: bytes | Path):
-        self.data, self.path = (data, None) if isinstance(data, bytes) else (None, Path(data))
-        head = self.read_head(3)
-        self.start = 3 if head == b"\xef\xbb\xbf" else 0  # the BOM is skipped, not sliced off (a copy)
-
-    def read_head(self, size: int, start: int = 0) -> bytes:
-        if self.data is not None:
-            return self.data[start:start + size]
-        with self.path.open("rb") as file:
-            file.seek(start)
-            return file.read(size)
-
-    @property
-    def size(self) -> int:
-        return len(self.data) if self.data is not None else self.path.stat().st_size
-
-    def stream(self) -> pa.NativeFile | _PacedFile:
-        """The body after the BOM: memory is read in place, a file as its batches are taken."""
-        if self.data is not None:
-            return pa.BufferReader(pa.py_buffer(self.data).slice(self.start))
-        return _PacedFile(self.path, self.start)
-
-    def physical_lines(self) -> int:
-        """Lines of the body, a last line without a newline included."""
-        if self.data is not None:
-            return self.data.count(b"\n", self.start) + (0 if self.data.endswith(b"\n") else 1)
-        count, last = 0, b"\n"
-        with self.path.open("rb") as file:
-            file.seek(self.start)
-            while block := file.read(4 << 20):
-                count, last = count + block.count(b"\n"), block[-1:]
-        return count + (0 if last == b"\n" else 1)
-
-    def read_all(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
-
-
-def _fast_parts(source: CsvInput, width: int, skip: int, convert) -> list | None:
-    """Arrow's streaming CSV reader for the common, well-formed file, each block handed to
-    `convert(raw, lines)` as it is read (bounded memory); None when a row needs the careful reader."""
-    invalid = []
+    file = _open(data, source)
+    header, header_lines = _header(file, source)
+    fmt = _format(header, source)
+    width = len(header)
+    parsed = ParsedCsv(fmt.exporter)
+    set_aside: deque[tuple[int, int]] = deque()
 
     def on_invalid(row) -> str:
-        invalid.append(row)
+        kind = _odd_row(row.text, width)
+        set_aside.append((row.number, row.text.count("\n") + 1))
+        if kind != "blank":
+            parsed.rows += 1
+        if kind == "local":
+            parsed.local_count += 1
+        elif kind == "episode":
+            parsed.episode_count += 1
+        elif kind == "error":
+            found = len(next(csv.reader(io.StringIO(row.text, newline="")), []))
+            parsed.errors.add([(row.number, f"expected {width} fields, found {found}")], 1)
         return "skip"
 
-    parts, line = [], skip + 1
-    pool = pa.default_memory_pool()
-    stream = source.stream()
-    try:
-        reader = pa_csv.open_csv(
-            stream if isinstance(stream, pa.NativeFile) else pa.PythonFile(stream, mode="r"),
-            read_options=pa_csv.ReadOptions(skip_rows=skip, autogenerate_column_names=True, block_size=PARSE_BLOCK,
-                                            use_threads=False),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
-            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
-                                                  strings_can_be_null=False))
-        for batch in reader:
-            if isinstance(stream, _PacedFile):
-                stream.taken()
-            if invalid or batch.num_columns != width:
-                return None
-            # Line numbers: each record starts one line after the previous one ended (quoted fields may span lines).
-            spans = np.ones(batch.num_rows, dtype=np.int64)
-            for column in batch.columns:
-                spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
-            lines = np.concatenate(([0], np.cumsum(spans)[:-1])) + line
-            line += int(spans.sum())
-            parts.append(convert(batch.columns, lines))
-            del batch
-            pool.release_unused()  # Arrow's allocator keeps freed pages otherwise: ~50 MB over a 40 MB file
-    except (pa.ArrowInvalid, ValueError):  # e.g. invalid UTF-8: the careful reader says where
-        return None
-    finally:
-        stream.close()
-    if invalid or line - 1 != source.physical_lines():
-        return None  # blank lines were skipped somewhere: let the careful reader number them
-    return parts
-
-
-def _careful_table(text: str, width: int, source: str) -> tuple[list[pa.Array], np.ndarray, list[RowError]]:
-    """Python's csv reader, one record at a time, so every odd row gets its own line number."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    rows, lines, errors = [], [], []
-    try:
-        next(reader)
-        start = reader.line_num + 1
-        for row in reader:
-            if len(row) == width:
-                rows.append(row)
-                lines.append(start)
-            elif row:  # blank lines are not rows
-                errors.append(RowError(start, f"expected {width} fields, found {len(row)}"))
-            start = reader.line_num + 1
-    except csv.Error as exc:  # e.g. a NUL byte: the reader cannot resume, so the file is refused whole
-        raise ValidationError(f"{source}: line {start}: unreadable CSV ({exc}); nothing was imported") from exc
-    columns = list(zip(*rows, strict=True)) if rows else [()] * width
-    return [pa.array(column, pa.string()) for column in columns], np.array(lines, dtype=np.int64), errors
-
-
-def parse_exportify(data: bytes | Path, source: str = "file") -> ParsedCsv:
-    """Parse an Exportify export into one frame of rows; bad rows become RowErrors with their line numbers."""
-    collected = _Collected()
-    parsed = read_exportify(data, source, collected)
-    parsed.rows = rows_frame(pa.concat_tables([empty_rows(), *collected.tables]))
+    reader = pa_csv.open_csv(
+        file, read_options=pa_csv.ReadOptions(skip_rows=header_lines, autogenerate_column_names=True,
+                                              block_size=PARSE_BLOCK, use_threads=False),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                          invalid_row_handler=on_invalid),
+        convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.binary() for i in range(width)},
+                                              strings_can_be_null=False))
+    line = header_lines + 1
+    for batch in reader:
+        spans = np.ones(batch.num_rows, dtype=np.int64)
+        for column in batch.columns:
+            spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+        lines, line = _place(spans, line, set_aside)
+        raw = [_text(column, lines, source) for column in batch.columns]
+        block = convert_block(raw, lines, fmt, MAX_REPORTED)
+        parsed.errors.add(block.errors, block.counts["errors"])
+        parsed.warnings.add(block.warnings, block.counts["warnings"])
+        parsed.rows += block.counts["rows"]
+        parsed.local_count += block.counts["local"]
+        parsed.episode_count += block.counts["episode"]
+        parsed.unavailable_count += block.counts["unavailable"]
+        parsed.imported += block.rows.num_rows
+        if block.rows.num_rows:
+            sink(block.rows)
+    parsed.errors.done()  # rows set aside are reported a block ahead
+    parsed.warnings.done()
     return parsed
 
 
-def read_exportify(data: bytes | Path, source: str, sink: RowSink) -> ParsedCsv:
-    """Read an Exportify export block by block, handing each block's importable rows to `sink`.
-
-    Memory stays bounded by a block whatever the file's size. Bad rows become RowErrors with their
-    1-based line numbers; the returned ParsedCsv has no rows (the sink has them).
-    """
-    try:
-        csv_input = CsvInput(data)
-        size = csv_input.size - csv_input.start
-        start = _decode_start(csv_input.read_head(1_000_000, csv_input.start), size, source)
-    except OSError as exc:
-        raise ValidationError(f"cannot read {data if isinstance(data, Path) else source}: "
-                              f"{exc.strerror or exc}") from exc
-    # The whole file is decoded only when the fast reader cannot take it (saves ~4 bytes per character).
-    header, header_lines = _header(start, source)
-    names = [COLUMN_ALIASES.get(h.strip().lower()) for h in header]
-    missing = [c for c in REQUIRED if c not in names]
-    if missing or "artist_names" not in names:
-        wanted = ", ".join(sorted({"Track URI", "Track Name", "Artist Name(s)"}))
-        raise ValidationError(f"{source}: not an Exportify CSV — it needs the columns {wanted} "
-                              f"(found: {', '.join(h for h in header if h) or 'no header'})")
-    layout = "classic" if "artist_uris" in names or "Track Duration (ms)" in header else "new"
-    width = len(header)
-    headers = {name: header[i].strip() for i, name in reversed(list(enumerate(names))) if name is not None}
-    headers.update({c: c for c in COLUMN_ALIASES.values() if c not in headers})
-    columns = {name: i for i, name in reversed(list(enumerate(names))) if name is not None}
-    fmt = BlockFormat(columns, headers, layout, caches={})
-
-    def convert(raw: list[pa.Array], lines: np.ndarray) -> tuple[list[tuple[int, str]], int, int]:
-        block = convert_block(raw, lines, fmt)
-        sink.add(block.rows)
-        return block.errors, block.local_count, len(lines)
-
-    parts = _fast_parts(csv_input, width, header_lines, convert)
-    unreadable: list[RowError] = []  # rows with the wrong number of fields (careful reader only)
-    if parts is None:
-        sink.clear()
-        raw, lines, unreadable = _careful_table(_decode(csv_input.read_all(), source), width, source)
-        parts = [convert([column.slice(begin, PARSE_CHUNK) for column in raw], lines[begin:begin + PARSE_CHUNK])
-                 for begin in range(0, len(lines), PARSE_CHUNK)]
-        del raw
-    errors = sorted([*unreadable, *(RowError(line, reason) for part in parts for line, reason in part[0])],
-                    key=lambda e: e.line)
-    return ParsedCsv(rows=None, layout=layout, local_count=sum(part[1] for part in parts), errors=errors,
-                     total_rows=len(unreadable) + sum(part[2] for part in parts))
+def parse_exportify(data: bytes | Path, source: str = "file") -> tuple[ParsedCsv, pa.Table]:
+    """The whole file's importable rows as one table, with what reading it found."""
+    tables: list[pa.Table] = []
+    parsed = read_exportify(data, source, tables.append)
+    return parsed, pa.concat_tables([ROWS_SCHEMA.empty_table(), *tables])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,17 +10,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.errors import AutoPlaylistsError
+from lib.errors import AutoPlaylistsError, ValidationError
 from lib.imports.exportify import ParsedCsv, RowError, read_exportify
-from lib.imports.exportify_convert import distinct_groups, list_items_map
-from lib.store import Library, atomic, create_job, retry_out_of_memory, set_job_status
+from lib.imports.exportify_convert import distinct_groups, map_distinct
+from lib.store import Library, create_job, refresh_track_view, set_job_status
 from lib.store.catalog import SourceRecord, name_key, parse_release_date, upsert_source
 from lib.store.import_staging import (
     STAGED_SCHEMA,
     affected_track_ids,
-    clear_import_staging,
     create_import_staging,
-    drop_import_rows,
     drop_import_staging,
     prepare_staged_import,
     replace_source_from_staging,
@@ -31,7 +27,6 @@ from lib.store.import_staging import (
     write_staged_values,
 )
 from lib.store.schema import PRECEDENCE
-from lib.store.track_view import mark_track_view_stale, refresh_stale_track_view
 
 PROVIDER = "exportify-csv"
 PROVIDER_VERSION = "1"
@@ -46,20 +41,28 @@ class ImportResult:
     name: str
     kind: str
     file_name: str
-    layout: str
+    layout: str                              # the exporter: 'watsonbox' | 'pavelkomarov'
     rows: int                                # data rows in the file
     imported: int                            # rows stored as track occurrences
-    tracks: int                              # distinct tracks among them
-    new_tracks: int                          # tracks the library did not have before
-    local_count: int
-    errors: list[RowError] = field(default_factory=list)
+    tracks: int = 0                          # distinct tracks among them
+    new_tracks: int = 0                      # tracks the library did not have before
+    local_count: int = 0
+    episode_count: int = 0
+    unavailable_count: int = 0
+    errors: list[RowError] = field(default_factory=list)    # the first skipped rows
+    error_count: int = 0
+    warnings: list[RowError] = field(default_factory=list)  # the first values left out
+    warning_count: int = 0
     job_id: int | None = None
 
     def summary(self) -> str:
-        skipped = f", {len(self.errors)} row(s) skipped" if self.errors else ""
-        local = f", {self.local_count} local file(s) counted" if self.local_count else ""
-        return (f"{self.file_name} → '{self.name}': {self.imported} of {self.rows} rows imported "
-                f"({self.tracks} tracks, {self.new_tracks} new){local}{skipped}")
+        kept_out = [f"{count} {what}" for count, what in ((self.local_count, "local file(s)"), (
+            self.episode_count, "episode(s)"), (self.unavailable_count, "unavailable track(s)")) if count]
+        return "".join((f"{self.file_name} → '{self.name}': {self.imported} of {self.rows} rows imported "
+                        f"({self.tracks} tracks, {self.new_tracks} new)",
+                        f"; kept out: {', '.join(kept_out)}" if kept_out else "",
+                        f"; {self.error_count} row(s) skipped" if self.error_count else "",
+                        f"; {self.warning_count} value(s) left out" if self.warning_count else ""))
 
 
 def playlist_name_from_file(file_name: str) -> str:
@@ -84,91 +87,59 @@ class _StagedBlocks:
     def __init__(self, cur):
         self.cur = cur
         self.position = 0
-        self.artist_keys: dict[str | None, str] = {}
-        self.album_keys: dict[tuple[str, str], str] = {}
-        self.dates: dict[str | None, tuple] = {}
+        self.caches: dict[str, dict] = {"artists": {}, "albums": {}, "dates": {}}
 
-    def add(self, rows: pa.Table) -> None:
-        if rows.num_rows:
-            stage_import_rows(self.cur, self.staged(rows.combine_chunks()))
+    def __call__(self, rows: pa.Table) -> None:
+        stage_import_rows(self.cur, self.staged(rows.combine_chunks()))
         self.position += rows.num_rows
 
-    def clear(self) -> None:
-        clear_import_staging(self.cur)
-        self.position = 0
-
-    def _album_key(self, album: str | None, first_artist: str) -> str | None:
-        if album is None:
-            return None
-        key = self.album_keys.get((album, first_artist))
-        if key is None:
-            key = self.album_keys[(album, first_artist)] = name_key(album, first_artist)
-        return key
-
-    def _release(self, value: str | None) -> tuple:
-        parsed = self.dates.get(value)
-        if parsed is None:
-            parsed = self.dates[value] = parse_release_date(value)
-        return parsed
-
     def staged(self, rows: pa.Table) -> pa.Table:
-        """The block as STAGED_SCHEMA rows: artist ids from the URIs (or names), album ids, release dates.
-        Each is worked out once per distinct cell (or pair of cells) of the block."""
-        names, uris = rows["artist_names"].chunk(0), rows["artist_uris"].chunk(0)
-        # A credit's id is its URI's last part when every artist has a URI, else a key of the name.
-        from_uris = pa.ListArray.from_arrays(uris.offsets, pc.replace_substring_regex(uris.values, "^.*:", ""))
-        by_uri = pc.equal(pc.list_value_length(uris), pc.list_value_length(names))
-        artist_ids = from_uris if pc.all(by_uri).as_py() else pc.if_else(
-            by_uri, from_uris, list_items_map(names, name_key, self.artist_keys))
-        first_names = pc.binary_join(pc.list_slice(names, 0, 1), "")
-        albums = rows["album"].chunk(0)
-        album_first, album_inverse = distinct_groups(albums, first_names)
-        album_ids = [self._album_key(album, artist) for album, artist in
-                     zip(albums.take(album_first).to_pylist(), first_names.take(album_first).to_pylist(), strict=True)]
+        """The block as STAGED_SCHEMA rows: artist ids from the file (or names), album ids, release dates.
+        Each is worked out once per distinct cell (or combination of cells)."""
+        names, ids = rows["artist_names"].chunk(0), rows["artist_ids"].chunk(0)
+        # A credit's id is the file's when every artist has one, else a key of the name.
+        by_id = pc.equal(pc.list_value_length(ids), pc.list_value_length(names))
+        keys = pa.ListArray.from_arrays(names.offsets, map_distinct(name_key, self.caches["artists"], pa.string(),
+                                                                     names.values))
+        artist_ids = ids if pc.all(by_id).as_py() is not False else pc.if_else(by_id, ids, keys)
+        # Without an album URI, an album is its name, its album artists (else the first artist) and date.
+        album_artists = pc.binary_join(rows["album_artists"].chunk(0), "\x1f")
+        credited = pc.if_else(pc.equal(album_artists, ""), pc.binary_join(pc.list_slice(names, 0, 1), ""),
+                              album_artists)
+        album_keys = map_distinct(lambda album, artists, date: None if album is None else name_key(
+            album, artists, date), self.caches["albums"], pa.string(), rows["album"].chunk(0), credited,
+            rows["release_date"].chunk(0))
         dates = rows["release_date"].chunk(0)
-        date_first, date_inverse = distinct_groups(dates)
-        released = [self._release(v) for v in dates.take(date_first).to_pylist()]
+        first, inverse = distinct_groups(dates)
+        released = [self._release(value) for value in dates.take(pa.array(first)).to_pylist()]
         columns = {"position": pa.array(np.arange(self.position, self.position + rows.num_rows), pa.int64()),
                    "artist_ids": artist_ids,
-                   "album_id": pa.array(album_ids, pa.string()).take(album_inverse),
-                   "release_day": pa.array([d for d, _ in released], pa.date32()).take(date_inverse),
-                   "release_precision": pa.array([p for _, p in released], pa.string()).take(date_inverse)}
+                   "album_id": pc.coalesce(rows["album_id"].chunk(0), album_keys),
+                   "release_day": pa.array([d for d, _ in released], pa.date32()).take(inverse),
+                   "release_precision": pa.array([p for _, p in released], pa.string()).take(inverse)}
         return pa.table([columns[f.name] if f.name in columns else rows[f.name].chunk(0) for f in STAGED_SCHEMA],
                         schema=STAGED_SCHEMA)
 
-
-def _release_memory() -> None:
-    """Hand the parser's freed memory back to the OS before DuckDB's heavy steps (bounds peak RSS):
-    Python, Arrow and glibc each keep freed memory for themselves otherwise."""
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
+    def _release(self, value: str | None) -> tuple:
+        parsed = self.caches["dates"].get(value)
+        if parsed is None:
+            parsed = self.caches["dates"][value] = parse_release_date(value)
+        return parsed
 
 
-# Above this share of the library, rebuilding the whole view is cheaper than patching it.
-_FULL_REFRESH_SHARE = 0.3
-
-
-def _write(cur, parsed: ParsedCsv, source: SourceRecord) -> tuple[int, int, bool]:
-    """Write the staged rows as `source`; return (distinct tracks, tracks new to the library, whether the
-    whole view needs rebuilding rather than the affected tracks' rows)."""
-    counts = prepare_staged_import(cur, source.source_id, PROVIDER)
-    upsert_source(cur, source)
-    replace_source_from_staging(cur, source.source_id, local_count=parsed.local_count)
-    upsert_staged_catalog(cur)
-    write_staged_values(cur, PROVIDER, PRECEDENCE["file"], PROVIDER_VERSION)
-    mark_track_view_stale(cur)
-    total_after = counts.total_before + counts.tracks - counts.known
-    full = counts.affected > _FULL_REFRESH_SHARE * total_after
-    return counts.tracks, counts.tracks - counts.known, full
+def _nothing_to_import(parsed: ParsedCsv, file_name: str) -> ValidationError:
+    kept_out = [f"{count} {what}" for count, what in ((parsed.local_count, "local file(s)"), (
+        parsed.episode_count, "episode(s)"), (parsed.unavailable_count, "unavailable track(s)")) if count]
+    reason = ("it has no rows" if not parsed.rows else
+              f"{parsed.errors.count} of its {parsed.rows} row(s) are unreadable, the first: {parsed.errors.shown[0]}"
+              if parsed.errors.count else f"it holds no Spotify track, only {', '.join(kept_out)}")
+    return ValidationError(f"{file_name}: no row can be imported ({reason}); nothing was changed")
 
 
 def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_name: str | None = None,
                          name: str | None = None, liked: bool | None = None) -> ImportResult:
-    """Import one Exportify CSV as a playlist (or Liked Songs); bad rows are skipped and reported.
+    """Import one Exportify CSV as a playlist (or Liked Songs), in one transaction; bad rows are skipped
+    and reported, and a file of which no row can be imported is refused.
 
     `data` is the file's bytes or a path. The source is named after the file unless `name` is
     given; `liked=True` (or a file called like Liked_Songs.csv) makes it the Liked Songs source.
@@ -185,50 +156,32 @@ def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_nam
     else:
         display = (name or "").strip() or playlist_name_from_file(file_name)
         source = SourceRecord(source_id_for(display), "playlist", display, origin="csv", file_path=file_name)
-    with library.cursor() as cur:
-        create_import_staging(cur)
-        try:
-            staged = _StagedBlocks(cur)
-            parsed = read_exportify(data, file_name, staged)
-            result = ImportResult(source.source_id, source.name, source.kind, file_name, parsed.layout,
-                                  rows=parsed.total_rows, imported=staged.position, tracks=0, new_tracks=0,
-                                  local_count=parsed.local_count, errors=parsed.errors)
-            del data, staged  # the file's bytes (when given) and the id caches are no longer needed
-            _release_memory()
-            _write_then_refresh(library, cur, parsed, source, result)
-        finally:
-            drop_import_staging(cur)
-    return result
-
-
-def _write_then_refresh(library: Library, cur, parsed: ParsedCsv, source: SourceRecord,
-                        result: ImportResult) -> None:
-    """The rows in one transaction, then the flattened view in a second one (see mark_track_view_stale)."""
-    file_name = result.file_name
-    job_id = result.job_id = create_job(library, "import", source.source_id, message=f"Importing {file_name}")
-
-    def write() -> tuple[int, int, bool]:
-        with atomic(cur):
-            return _write(cur, parsed, source)
-
-    def refresh() -> None:
-        with atomic(cur):
-            refresh_stale_track_view(cur, None if full else affected_track_ids(cur))
-            set_job_status(library, job_id, "done", result.summary(), cursor=cur)
-
+    job_id = create_job(library, "import", source.source_id, message=f"Importing {file_name}")
     try:
-        result.tracks, result.new_tracks, full = retry_out_of_memory(cur, write)
+        with library.transaction() as cur:
+            create_import_staging(cur)
+            parsed = read_exportify(data, file_name, _StagedBlocks(cur))
+            if not parsed.imported:
+                raise _nothing_to_import(parsed, file_name)
+            result = ImportResult(source.source_id, source.name, source.kind, file_name, parsed.exporter,
+                                  parsed.rows, parsed.imported, local_count=parsed.local_count,
+                                  episode_count=parsed.episode_count, unavailable_count=parsed.unavailable_count,
+                                  errors=parsed.errors.shown, error_count=parsed.errors.count,
+                                  warnings=parsed.warnings.shown, warning_count=parsed.warnings.count, job_id=job_id)
+            counts = prepare_staged_import(cur, source.source_id, PROVIDER)
+            upsert_source(cur, source)
+            replace_source_from_staging(cur, source.source_id, local_count=parsed.local_count,
+                                        episode_count=parsed.episode_count, null_count=parsed.unavailable_count)
+            upsert_staged_catalog(cur)
+            write_staged_values(cur, PROVIDER, PRECEDENCE["file"], PROVIDER_VERSION)
+            refresh_track_view(cur, affected_track_ids(cur))
+            drop_import_staging(cur)
+            result.tracks, result.new_tracks = counts.tracks, counts.tracks - counts.known
     except AutoPlaylistsError as exc:
         set_job_status(library, job_id, "failed", str(exc))
         raise
     except Exception as exc:
         set_job_status(library, job_id, "failed", f"{type(exc).__name__}: {exc}")
         raise AutoPlaylistsError(f"{file_name}: import failed, nothing was changed ({exc})") from exc
-    drop_import_rows(cur)  # committed: its memory is the view rebuild's now
-    try:
-        retry_out_of_memory(cur, refresh)
-    except Exception as exc:
-        message = (f"{file_name}: the rows were imported, but updating the track table failed ({exc}); "
-                   "it is rebuilt the next time the library is opened")
-        set_job_status(library, job_id, "failed", message)
-        raise AutoPlaylistsError(message) from exc
+    set_job_status(library, job_id, "done", result.summary())
+    return result

@@ -120,10 +120,11 @@ def _with_views(cur: duckdb.DuckDBPyConnection, *names: str) -> None:
         cur.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {_CATALOG_VIEWS[name]}")
 
 
-def replace_source_from_staging(cur: duckdb.DuckDBPyConnection, source_id: str, *, local_count: int = 0) -> int:
-    """The source's membership becomes every staged row, in file order (a track may occur twice)."""
+def replace_source_from_staging(cur: duckdb.DuckDBPyConnection, source_id: str, **counts: int) -> int:
+    """The source's membership becomes every staged row, in file order (a track may occur twice);
+    `counts` are replace_source_relation's local_count, episode_count and null_count."""
     _with_views(cur, "_in_members")
-    return replace_source_relation(cur, source_id, local_count=local_count)
+    return replace_source_relation(cur, source_id, **counts)
 
 
 def upsert_staged_catalog(cur: duckdb.DuckDBPyConnection) -> None:
