@@ -101,7 +101,9 @@ def _format(header: list[str], source: str) -> BlockFormat:
     columns = {name: i for i, name in reversed(list(enumerate(names))) if name is not None}  # the first wins
     headers = {name: " ".join(header[i].split()) for name, i in columns.items()}
     headers.update({name: name for name in ("uri", "title", "explicit", "added_at") if name not in headers})
-    exporter = "pavelkomarov" if any(normalize(h) in PAVELKOMAROV for h in header) else "watsonbox"
+    # Every layout of watsonbox's has artist URIs; pavelkomarov's has none, or bare 'Artist IDs'.
+    uris = columns.get("artist_uris")
+    exporter = "watsonbox" if uris is not None and normalize(header[uris]) not in PAVELKOMAROV else "pavelkomarov"
     return BlockFormat(columns, headers, exporter)
 
 

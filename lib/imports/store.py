@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,8 @@ import pyarrow.compute as pc
 from lib.errors import AutoPlaylistsError, ValidationError
 from lib.imports.exportify import ParsedCsv, RowError, read_exportify
 from lib.imports.exportify_convert import distinct_groups, map_distinct
-from lib.store import Library, create_job, refresh_track_view, set_job_status
-from lib.store.catalog import SourceRecord, name_key, parse_release_date, upsert_source
+from lib.store import Library, create_job, set_job_status
+from lib.store.catalog import SourceRecord, parse_release_date, upsert_source
 from lib.store.import_staging import (
     STAGED_SCHEMA,
     affected_track_ids,
@@ -79,6 +80,12 @@ def is_liked_file(file_name: str) -> bool:
 def source_id_for(name: str) -> str:
     slug = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
     return f"file:{slug or 'playlist'}"
+
+
+def name_key(*parts: str | None) -> str:
+    """The id of an artist or album the file names without an id ('name:<12 hex>'). Exact: Spotify's
+    'YUZMV' and 'Yuzmv' are two artists."""
+    return "name:" + hashlib.sha1("\x1f".join(p or "" for p in parts).encode("utf-8")).hexdigest()[:12]
 
 
 class _StagedBlocks:
@@ -158,7 +165,8 @@ def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_nam
         source = SourceRecord(source_id_for(display), "playlist", display, origin="csv", file_path=file_name)
     job_id = create_job(library, "import", source.source_id, message=f"Importing {file_name}")
     try:
-        with library.transaction() as cur:
+        with library.write() as w:
+            cur = w.cur
             create_import_staging(cur)
             parsed = read_exportify(data, file_name, _StagedBlocks(cur))
             if not parsed.imported:
@@ -174,7 +182,7 @@ def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_nam
                                         episode_count=parsed.episode_count, null_count=parsed.unavailable_count)
             upsert_staged_catalog(cur)
             write_staged_values(cur, PROVIDER, PRECEDENCE["file"], PROVIDER_VERSION)
-            refresh_track_view(cur, affected_track_ids(cur))
+            w.touch(tracks=affected_track_ids(cur), sources=[source.source_id])
             drop_import_staging(cur)
             result.tracks, result.new_tracks = counts.tracks, counts.tracks - counts.known
     except AutoPlaylistsError as exc:
