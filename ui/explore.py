@@ -113,6 +113,6 @@ def render_import_results(results: list, failures: list[str]) -> None:
     for result in results:
         st.success(result.summary(), icon=":material/check_circle:")
         if result.errors:
-            with st.expander(f"{len(result.errors)} row(s) of {result.file_name} skipped"):
+            with st.expander(f"{result.error_count} row(s) of {result.file_name} skipped"):
                 st.dataframe(pd.DataFrame({"line": [e.line for e in result.errors],
                                            "problem": [e.message for e in result.errors]}), hide_index=True)

@@ -65,10 +65,12 @@ def cmd_import_csv(args) -> int:
             failed += 1
             continue
         print(result.summary())
-        for error in result.errors[:50]:
-            print(f"  skipped {error}", file=sys.stderr)
-        if len(result.errors) > 50:
-            print(f"  … and {len(result.errors) - 50} more skipped rows", file=sys.stderr)
+        for what, shown, count in (("skipped", result.errors, result.error_count),
+                                   ("left out", result.warnings, result.warning_count)):
+            for message in shown:
+                print(f"  {what} {message}", file=sys.stderr)
+            if count > len(shown):
+                print(f"  … and {count - len(shown)} more", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -67,28 +67,30 @@ class ParsedCsv:
 
 def _open(data: bytes | Path, source: str) -> pa.NativeFile:
     try:
-        return pa.BufferReader(data) if isinstance(data, bytes) else pa.memory_map(str(data))
+        if isinstance(data, bytes):
+            return pa.BufferReader(data)
+        with data.open("rb"):  # the OS's own words for a missing or unreadable file
+            return pa.memory_map(str(data))
     except OSError as exc:
         raise ValidationError(f"cannot read {data if isinstance(data, Path) else source}: "
                               f"{exc.strerror or exc}") from exc
 
 
-def _header(file: pa.NativeFile, source: str) -> tuple[list[str], int]:
-    """The header record and how many physical lines it spans."""
+def _header(file: pa.NativeFile, source: str) -> tuple[list[str], int, int]:
+    """The header record, how many physical lines it spans, and its size in bytes."""
     head = file.read_at(min(file.size(), 1 << 20), 0)
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:  # not just a character cut in two at the end of what was read
-            raise ValidationError(f"{source}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from exc
-        text = head[:exc.start].decode("utf-8-sig")
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     try:
-        return next(reader), reader.line_num
+        header = next(reader)
     except StopIteration:
         raise ValidationError(f"{source}: the file is empty") from None
     except csv.Error as exc:
         raise ValidationError(f"{source}: cannot read the header line ({exc})") from exc
+    if any("\ufffd" in h for h in header):
+        raise ValidationError(f"{source}: line 1: not UTF-8 text; save the file as UTF-8 CSV")
+    size = len("\n".join(text.split("\n")[:reader.line_num]).encode("utf-8"))
+    return header, reader.line_num, size
 
 
 def _format(header: list[str], source: str) -> BlockFormat:
@@ -117,19 +119,33 @@ def _odd_row(text: str, width: int) -> str:
     return "blank" if not text.strip(', "\r\n') else "error"
 
 
-def _place(spans: np.ndarray, line: int, set_aside: deque) -> tuple[np.ndarray, int]:
-    """Each row's first line, given the lines each row spans, the next row's line, and the rows Arrow set
-    aside (line, span): it reports them a block ahead, so those before the block's end are placed here."""
-    naive = line + np.concatenate(([0], np.cumsum(spans)[:-1])).astype(np.int64)
-    end = line + int(spans.sum())
-    positions, sizes, moved = [], [], 0
-    while set_aside and set_aside[0][0] - moved <= end:
-        at, span = set_aside.popleft()
-        positions.append(at - moved)
+@dataclass
+class _Next:
+    """Where the next record of the file starts: its record number (the header is 1) and its line."""
+
+    record: int
+    line: int
+
+
+def _place(spans: np.ndarray, at: _Next, set_aside: deque, errors: Report) -> np.ndarray:
+    """The first line of each row of a batch, given the lines each spans. Arrow leaves out the rows it
+    sets aside (record number, lines spanned, problem), reported a block ahead: those among or right
+    after the batch's rows are placed here, and their problems reported with their lines."""
+    n = len(spans)
+    positions, sizes, problems = [], [], []  # a set-aside row's position: how many good rows precede it
+    while set_aside and set_aside[0][0] <= at.record + n + len(positions):
+        record, span, problem = set_aside.popleft()
+        positions.append(record - at.record - len(positions))
         sizes.append(span)
-        moved += span
-    shifts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
-    return naive + shifts[np.searchsorted(np.array(positions, dtype=np.int64), naive, side="right")], end + moved
+        problems.append(problem)
+    good = np.concatenate(([0], np.cumsum(spans))).astype(np.int64)        # lines of the good rows before k
+    aside = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))       # lines of the set-aside rows before j
+    before = np.searchsorted(np.array(positions, dtype=np.int64), np.arange(n), side="right")
+    errors.add([(at.line + int(good[positions[j]] + aside[j]), problem)
+                for j, problem in enumerate(problems) if problem], sum(1 for p in problems if p))
+    lines = at.line + good[:-1] + aside[before]
+    at.record, at.line = at.record + n + len(positions), at.line + int(good[-1] + aside[-1])
+    return lines
 
 
 def _text(column: pa.Array, lines: np.ndarray, source: str) -> pa.Array:
@@ -149,6 +165,13 @@ def _is_utf8(value: bytes) -> bool:
     return True
 
 
+def _batches(reader, source: str):
+    try:
+        yield from reader
+    except pa.ArrowInvalid as exc:
+        raise ValidationError(f"{source}: unreadable CSV ({exc}); nothing was imported") from exc
+
+
 def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], None]) -> ParsedCsv:
     """Read an Exportify export a block at a time, handing each block's importable rows (ROWS_SCHEMA) to `sink`.
 
@@ -156,15 +179,14 @@ def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], N
     place). Skipped rows and left-out values are reported by 1-based line, the first MAX_REPORTED of them.
     """
     file = _open(data, source)
-    header, header_lines = _header(file, source)
+    header, header_lines, header_size = _header(file, source)
     fmt = _format(header, source)
     width = len(header)
     parsed = ParsedCsv(fmt.exporter)
-    set_aside: deque[tuple[int, int]] = deque()
+    set_aside: deque[tuple[int, int, str | None]] = deque()
 
     def on_invalid(row) -> str:
-        kind = _odd_row(row.text, width)
-        set_aside.append((row.number, row.text.count("\n") + 1))
+        kind, problem = _odd_row(row.text, width), None
         if kind != "blank":
             parsed.rows += 1
         if kind == "local":
@@ -173,22 +195,29 @@ def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], N
             parsed.episode_count += 1
         elif kind == "error":
             found = len(next(csv.reader(io.StringIO(row.text, newline="")), []))
-            parsed.errors.add([(row.number, f"expected {width} fields, found {found}")], 1)
+            problem = f"expected {width} fields, found {found}"
+        set_aside.append((row.number, row.text.count("\n") + 1, problem))
         return "skip"
 
-    reader = pa_csv.open_csv(
-        file, read_options=pa_csv.ReadOptions(skip_rows=header_lines, autogenerate_column_names=True,
-                                              block_size=PARSE_BLOCK, use_threads=False),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                          invalid_row_handler=on_invalid),
-        convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.binary() for i in range(width)},
-                                              strings_can_be_null=False))
-    line = header_lines + 1
-    for batch in reader:
+    try:
+        reader = pa_csv.open_csv(
+            file, read_options=pa_csv.ReadOptions(skip_rows=1, column_names=[f"f{i}" for i in range(width)],
+                                                  block_size=max(PARSE_BLOCK, 2 * header_size),
+                                                  use_threads=False),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                              invalid_row_handler=on_invalid),
+            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.binary() for i in range(width)},
+                                                  strings_can_be_null=False))
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV" in str(exc):  # nothing after the header
+            return parsed
+        raise ValidationError(f"{source}: unreadable CSV ({exc}); nothing was imported") from exc
+    at = _Next(record=2, line=header_lines + 1)
+    for batch in _batches(reader, source):
         spans = np.ones(batch.num_rows, dtype=np.int64)
         for column in batch.columns:
             spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
-        lines, line = _place(spans, line, set_aside)
+        lines = _place(spans, at, set_aside, parsed.errors)
         raw = [_text(column, lines, source) for column in batch.columns]
         block = convert_block(raw, lines, fmt, MAX_REPORTED)
         parsed.errors.add(block.errors, block.counts["errors"])
@@ -200,7 +229,8 @@ def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], N
         parsed.imported += block.rows.num_rows
         if block.rows.num_rows:
             sink(block.rows)
-    parsed.errors.done()  # rows set aside are reported a block ahead
+    _place(np.zeros(0, dtype=np.int64), at, set_aside, parsed.errors)  # rows set aside after the last batch
+    parsed.errors.done()
     parsed.warnings.done()
     return parsed
 
