@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.spotify import handle_oauth_callback
-from ui.state import library_selector, open_requested_page
+from ui.state import library_guard, library_selector, open_requested_page
 
 st.set_page_config(page_title="Auto Playlists", page_icon="🎛️", layout="wide")
 
@@ -27,6 +27,7 @@ pages = {
 
 navigation = st.navigation(pages)
 open_requested_page([page for section in pages.values() for page in section])
-handle_oauth_callback()  # Spotify redirects to the root URL (a new session): finish sign-in, go to Connect
-library_selector()
-navigation.run()
+with library_guard("app"):
+    handle_oauth_callback()  # Spotify redirects to the root URL (a new session): finish sign-in, go to Connect
+    library_selector()
+    navigation.run()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib.explore import filter_options, library_overview
-from ui.explore import filter_widgets, render_charts, render_overview, render_table
+from lib.explore import library_overview
+from ui.explore import render_explorer, render_overview
 from ui.state import current_library, is_demo, require_app_frame
 
 require_app_frame()
@@ -17,9 +17,4 @@ render_overview(overview)
 if overview.total_tracks == 0:
     st.info("This library has no tracks yet. Import an Exportify CSV on **Sources & import** or connect Spotify.")
     st.stop()
-flt = filter_widgets(filter_options(library))
-table_tab, charts_tab = st.tabs(["Tracks", "Charts"])
-with table_tab:
-    render_table(library, flt)
-with charts_tab:
-    render_charts(library, flt)
+render_explorer(library)

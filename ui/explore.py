@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -14,13 +16,17 @@ from lib.explore import (
     LibraryOverview,
     TrackFilter,
     chart_data,
+    filter_options,
     filtered_tracks,
     track_page,
 )
 from lib.export import to_csv_bytes
-from lib.store import TRACK_VIEW_COLUMNS, Library
+from lib.store import TRACK_VIEW_COLUMNS, Library, data_version
+from ui.rules_builder import SAFE
+from ui.state import library_guard
 
 EXPORT_LIMIT = 200_000
+CHART_SAMPLE = 5000
 
 
 def render_overview(o: LibraryOverview) -> None:
@@ -43,25 +49,39 @@ def render_overview(o: LibraryOverview) -> None:
             right.dataframe(o.coverage_by_provider, hide_index=True, width="stretch")
 
 
+def _first_page() -> None:
+    """A new search, filter, sort or page size starts again on page 1."""
+    st.session_state["explore.page"] = 1
+
+
+def _slider_bounds(lo: float, hi: float) -> tuple[float, float] | None:
+    """A range a browser slider can hold (finite, within JavaScript's safe numbers); None if it has no width."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    lo, hi = max(-SAFE, min(SAFE, lo)), max(-SAFE, min(SAFE, hi))
+    return (float(lo), float(hi)) if lo < hi else None
+
+
 def filter_widgets(options: FilterOptions) -> TrackFilter:
     """Search and filters; returns the TrackFilter they describe."""
-    search = st.text_input("Search title, artist or album", key="explore.search")
+    search = st.text_input("Search title, artist or album", key="explore.search", on_change=_first_page)
     c1, c2, c3, c4 = st.columns(4)
     names = dict(options.sources)
-    sources = c1.multiselect("Source", list(names), format_func=lambda s: names.get(s, s), key="explore.sources")
-    genres = c2.multiselect("Genre", options.genres, key="explore.genres")
-    decades = c3.multiselect("Decade", options.decades, format_func=lambda d: f"{d}s", key="explore.decades")
-    moods = c4.multiselect("Mood", options.moods, key="explore.moods")
+    sources = c1.multiselect("Source", list(names), format_func=lambda s: names.get(s, s), key="explore.sources",
+                             on_change=_first_page)
+    genres = c2.multiselect("Genre", options.genres, key="explore.genres", on_change=_first_page)
+    decades = c3.multiselect("Decade", options.decades, format_func=lambda d: f"{d}s", key="explore.decades",
+                             on_change=_first_page)
+    moods = c4.multiselect("Mood", options.moods, key="explore.moods", on_change=_first_page)
     ranges: dict[str, tuple[float, float]] = {}
+    bounds = {c: _slider_bounds(*options.ranges[c]) for c in NUMERIC_COLUMNS if c in options.ranges}
     with st.expander("Ranges of numeric fields"):
-        fields = st.multiselect("Fields", [c for c in NUMERIC_COLUMNS if c in options.ranges],
-                                key="explore.range_fields")
+        fields = st.multiselect("Fields", [c for c, b in bounds.items() if b], key="explore.range_fields",
+                                on_change=_first_page)
         for name in fields:
-            lo, hi = options.ranges[name]
-            if lo == hi:
-                continue
-            ranges[name] = st.slider(name, float(lo), float(hi), (float(lo), float(hi)), key=f"explore.range.{name}")
-    liked = st.toggle("Liked songs only", key="explore.liked")
+            lo, hi = bounds[name]
+            ranges[name] = st.slider(name, lo, hi, (lo, hi), key=f"explore.range.{name}", on_change=_first_page)
+    liked = st.toggle("Liked songs only", key="explore.liked", on_change=_first_page)
     return TrackFilter(search=search, source_ids=sources, genres=genres, decades=decades, moods=moods,
                        ranges=ranges, liked_only=liked)
 
@@ -72,15 +92,19 @@ def render_table(library: Library, flt: TrackFilter) -> None:
     c1, c2, c3, c4 = st.columns([4, 2, 1, 1])
     columns = c1.multiselect("Columns", choices, default=list(DEFAULT_COLUMNS), key="explore.columns") \
         or list(DEFAULT_COLUMNS)
-    sort = c2.selectbox("Sort by", SORTABLE_COLUMNS, index=SORTABLE_COLUMNS.index("added_at"), key="explore.sort")
-    descending = c3.toggle("Descending", value=True, key="explore.desc")
-    size = c4.selectbox("Rows per page", (50, 100, 250, 500), index=1, key="explore.page_size")
+    sort = c2.selectbox("Sort by", SORTABLE_COLUMNS, index=SORTABLE_COLUMNS.index("added_at"), key="explore.sort",
+                        on_change=_first_page)
+    descending = c3.toggle("Descending", value=True, key="explore.desc", on_change=_first_page)
+    size = c4.selectbox("Rows per page", (50, 100, 250, 500), index=1, key="explore.page_size",
+                        on_change=_first_page)
     page_no = st.session_state.get("explore.page", 1)
     page = track_page(library, flt, columns=columns, sort=sort, descending=descending, page=page_no, page_size=size)
     st.caption(f"{page.total:,} matching tracks · page {page.page} of {page.pages}")
     st.dataframe(page.rows[columns], hide_index=True, width="stretch", key="explore.table")
     p1, p2 = st.columns([1, 3])
-    p1.number_input("Page", min_value=1, max_value=page.pages, value=page.page, step=1, key="explore.page")
+    if st.session_state.get("explore.page", 1) != page.page:
+        st.session_state["explore.page"] = page.page     # e.g. fewer pages than before
+    p1.number_input("Page", min_value=1, max_value=page.pages, step=1, key="explore.page")
 
     def export() -> bytes:
         return to_csv_bytes(filtered_tracks(library, flt, columns=columns, sort=sort, descending=descending,
@@ -97,7 +121,7 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
     x = c2.selectbox("Scatter x", numeric, index=numeric.index("energy"), key="explore.x")
     y = c3.selectbox("Scatter y", numeric, index=numeric.index("valence"), key="explore.y")
     color = c4.selectbox("Colour by", ("mood", "genre_family", "decade"), key="explore.color")
-    data = chart_data(library, flt, histogram=hist, scatter=(x, y), color=color)
+    data = chart_data(library, flt, histogram=hist, scatter=(x, y), color=color, sample=CHART_SAMPLE)
     left, right = st.columns(2)
     left.plotly_chart(charts.added_over_time(data["added"]), key="explore.chart.added")
     right.plotly_chart(charts.decades(data["decades"]), key="explore.chart.decades")
@@ -105,6 +129,28 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
     right.plotly_chart(charts.top_counts(data["artists"], "artist", "Top artists"), key="explore.chart.artists")
     left.plotly_chart(charts.distribution(data["histogram"], hist), key="explore.chart.hist")
     right.plotly_chart(charts.scatter(data["scatter"], x, y, color), key="explore.chart.scatter")
+    if max(len(data["histogram"]), len(data["scatter"])) >= CHART_SAMPLE:
+        st.caption(f"The distribution and the scatter plot are drawn from a random sample of {CHART_SAMPLE:,} of "
+                   "the filtered tracks; the other charts count all of them.")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _filter_options(_library, target: str, version: int) -> FilterOptions:
+    # Keyed by the library's target and its data version; `_library` itself is not hashed.
+    return filter_options(_library)
+
+
+@st.fragment
+def render_explorer(library: Library) -> None:
+    """Filters with the table or the charts: a filter change reruns only this; charts only when shown."""
+    with library_guard("explore"):
+        flt = filter_widgets(_filter_options(library, library.target, data_version(library)))
+        view = st.segmented_control("Show", ["Tracks", "Charts"], default="Tracks", key="explore.view",
+                                    label_visibility="collapsed") or "Tracks"
+        if view == "Tracks":
+            render_table(library, flt)
+        else:
+            render_charts(library, flt)
 
 
 def render_import_results(results: list, failures: list[str]) -> None:

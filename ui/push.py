@@ -17,11 +17,12 @@ from lib.push import (
     restore_push,
 )
 from lib.spotify import connect_client, is_connected
+from lib.store import data_version
 from lib.store.push_store import labels_for_uris, list_links
 from lib.store.rules_repo import list_rules
 from ui.state import is_demo, settings, user_library
 
-PREVIEW = "push.preview"        # (rule_id, mode, PushPreview) read from Spotify
+PREVIEW = "push.preview"        # (rule_id, mode, data version, PushPreview) read from Spotify
 CONFIRM = "push.confirming"     # {"action": "push"|"restore", ...} while the dialog is open
 FLASH = "push.flash"            # (kind, message) shown once after an action
 
@@ -71,8 +72,9 @@ def _apply(library, client, action: dict) -> None:
         bar.progress(done / max(total, 1), text=f"{done} of {total} write calls")
 
     try:
-        if action["kind"] == "push":
-            out = push_rule(library, client, action["rule_id"], mode=action["mode"], progress=progress)
+        if action["kind"] == "push":   # the tracks the user saw in the preview: the rule is not evaluated again
+            out = push_rule(library, client, action["rule_id"], mode=action["mode"], progress=progress,
+                            target=action["target"])
         else:
             out = restore_push(library, client, action["rule_id"], action["push_id"], version=action["version"],
                                progress=progress)
@@ -103,22 +105,32 @@ def confirm_dialog(library, client) -> None:
         st.rerun()
 
 
-def _preview(library, client, rule_id: str, mode: str):
+@st.cache_data(ttl=60, show_spinner=False, max_entries=4)
+def _plans(_library, target: str, version: int) -> list:
+    # Keyed by the library's target and its data version (a push moves it on); `_library` is not hashed.
+    return build_rule_based_playlists(_library)
+
+
+def _preview(library, client, rule_id: str, mode: str, version: int, target):
     cached = st.session_state.get(PREVIEW)
-    if cached and cached[0] == rule_id and cached[1] == mode:
-        return cached[2]
-    preview = preview_push(library, client, rule_id, mode=mode)
-    st.session_state[PREVIEW] = (rule_id, mode, preview)
+    if cached and cached[:3] == (rule_id, mode, version):
+        return cached[3]
+    preview = preview_push(library, client, rule_id, mode=mode, target=target)
+    st.session_state[PREVIEW] = (rule_id, mode, version, preview)
     return preview
 
 
-def render_rule(library, client, rule_id: str) -> None:
-    """Fresh diff of one rule against its playlist, with the push button."""
+def render_rule(library, client, outlook, version: int) -> None:
+    """Fresh diff of one rule (its RulePlan from the overview) against its playlist, with the push button."""
+    rule_id = outlook.rule_id
     if st.button("Re-read from Spotify", key="push.refresh"):
         st.session_state.pop(PREVIEW, None)
     mode = st.session_state.get("push.mode", "overwrite")
+    if outlook.target is None:
+        st.error(outlook.error)
+        return
     try:
-        preview = _preview(library, client, rule_id, "merge" if mode == "merge" else "auto")
+        preview = _preview(library, client, rule_id, "merge" if mode == "merge" else "auto", version, outlook.target)
     except AutoPlaylistsError as exc:
         st.error(str(exc))
         return
@@ -136,7 +148,7 @@ def render_rule(library, client, rule_id: str) -> None:
     cols = st.columns(5)
     for col, (label, value) in zip(cols, [("To add", len(plan.added)), ("To remove", len(plan.removed)),
                                           ("Moves", plan.moves), ("Unchanged", len(plan.kept)),
-                                          ("Write calls", plan.write_calls + (0 if preview.link else 1))],
+                                          ("Write calls", preview.write_calls)],
                                    strict=True):
         col.metric(label, value)
     for warning in plan.warnings:
@@ -152,7 +164,7 @@ def render_rule(library, client, rule_id: str) -> None:
         # 'auto' refuses if the playlist changed on Spotify after this preview (the page then asks).
         chosen = mode if preview.changed_on_spotify and (preview.needs_decision or mode == "merge") else "auto"
         st.session_state[CONFIRM] = {
-            "kind": "push", "rule_id": rule_id, "mode": chosen, "button": "Push now",
+            "kind": "push", "rule_id": rule_id, "mode": chosen, "button": "Push now", "target": preview.target,
             "question": f"Push to {preview.playlist_label}? {plan.summary()}."}
 
 
@@ -224,7 +236,8 @@ def render_push_page() -> None:
         return
     library = user_library()
     _flash()
-    plans = build_rule_based_playlists(library)
+    version = data_version(library)
+    plans = _plans(library, library.target, version)
     if not plans:
         st.info("No enabled rules yet: create one on the Rules page, then push it here.")
     else:
@@ -238,9 +251,9 @@ def render_push_page() -> None:
     render_orphans(library, client)
     if not plans:
         return
-    names = {p.rule_id: p.name for p in plans}
-    rule_id = st.selectbox("Rule", list(names), format_func=lambda r: f"{names[r]} ({r})", key="push.rule")
-    render_rule(library, client, rule_id)
+    by_id = {p.rule_id: p for p in plans}
+    rule_id = st.selectbox("Rule", list(by_id), format_func=lambda r: f"{by_id[r].name} ({r})", key="push.rule")
+    render_rule(library, client, by_id[rule_id], version)
     with st.expander("History and restore"):
         render_history(library, client, rule_id)
     with st.expander("Link an existing playlist"):

@@ -18,35 +18,35 @@ from lib.rules import (
     import_rules,
     list_rules,
     parse_rule,
-    preview_rule,
     save_rule,
     set_rule_enabled,
 )
 from lib.rules.examples import install_example_rules
+from lib.store import data_version
 from lib.store.push_store import get_link
-from ui.rules_builder import KEY, render_group, strip_uids, with_uids
-from ui.rules_preview import render_distribution, render_metrics, render_table, render_tuner_charts
+from ui.rules_builder import KEY, render_group, starting_condition, strip_uids, with_uids
+from ui.rules_preview import cached_preview, render_distribution, render_metrics, render_table, render_tuner_charts
+from ui.state import library_guard
 
 ROOT = f"{KEY}.root"
 NEW = "__new__"
 SORT_NONE = "(none)"
 
 
-@st.cache_data(ttl=120, show_spinner=False, max_entries=8)
-def _fields(_library, target: str, version: str) -> dict:
-    # Keyed by the library's target and a cheap data version; `_library` itself is not hashed.
+@st.cache_data(show_spinner=False, max_entries=8)
+def _fields(_library, target: str, version: int) -> dict:
+    # Keyed by the library's target and its data version; `_library` itself is not hashed.
     return {f["name"]: f for f in available_fields(_library)}
 
 
-def fields_of(library) -> dict:
-    version = str(library.query_one("SELECT count(*), max(added_at), sum(len(genres)),"
-                                    " sum(cardinality(custom_num) + cardinality(custom_text)) FROM track_view"))
+def fields_of(library, version: int) -> dict:
     return _fields(library, library.target, version)
 
 
-def _blank() -> dict:
+def _blank(fields: dict) -> dict:
+    start = [starting_condition(fields)] if fields else []
     return {"id": "", "name": "New playlist", "description": "", "enabled": True,
-            "match": {"operator": "and", "conditions": [{"field": "energy", "operator": "gte", "value": 0.6}]},
+            "match": {"operator": "and", "conditions": start},
             "sort": [{"field": "added_at", "direction": "desc"}], "dedupe": "track"}
 
 
@@ -59,18 +59,21 @@ def load(definition: dict, rule_id: str | None) -> None:
     st.session_state.pop(f"{KEY}.confirm_delete", None)
 
 
-def _pick(library) -> None:
+def _pick(library, fields: dict) -> None:
     choice = st.session_state[f"{KEY}.picker"]
     if choice == NEW:
-        load(_blank(), None)
+        load(_blank(fields), None)
         return
     stored = get_rule(library, choice)
     if stored.rule is not None:
         load(stored.rule.definition(), choice)
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "rule"
+def _slug(name: str, taken: set[str]) -> str:
+    """An id from a name that no stored rule has ("new-playlist", then "new-playlist-2", ...)."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "rule"
+    return next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
+                if (f"{base}-{n}" if n > 1 else base) not in taken)
 
 
 def _k(name: str) -> str:
@@ -82,32 +85,46 @@ def _on_enabled(library, rule_id: str | None) -> None:
         set_rule_enabled(library, rule_id, st.session_state[_k("enabled")])
 
 
-def render_picker(library, stored: list) -> None:
+def render_picker(library, stored: list, fields: dict) -> None:
     options = [s.rule_id for s in stored] + [NEW]
     labels = {s.rule_id: f"{'●' if s.enabled else '○'} {s.name} ({s.rule_id})" for s in stored} | {NEW: "➕ New rule"}
     editing = st.session_state.get(f"{KEY}.editing")
     st.session_state[f"{KEY}.picker"] = editing if editing in options else NEW
     cols = st.columns([4, 2], vertical_alignment="bottom")
     cols[0].selectbox("Rule", options, key=f"{KEY}.picker", format_func=labels.get, on_change=_pick,
-                      args=(library,))
+                      args=(library, fields))
     if not stored and cols[1].button("Install example rules", key=f"{KEY}.examples"):
         installed = install_example_rules(library)
         load(get_rule(library, installed[0]).rule.definition(), installed[0])
         st.rerun()
 
 
-def render_meta(library, meta: dict, fields: dict) -> dict:
+def _name_changed(taken: set[str]) -> None:
+    """A new rule's id follows its name until the user edits the id."""
+    if not st.session_state.get(_k("id_edited")):
+        st.session_state[_k("id")] = _slug(st.session_state[_k("name")], taken)
+
+
+def _id_edited() -> None:
+    st.session_state[_k("id_edited")] = True
+
+
+def render_meta(library, meta: dict, taken: set[str]) -> dict:
     editing = st.session_state.get(f"{KEY}.editing")
     cols = st.columns([3, 2], vertical_alignment="bottom")
-    name = cols[0].text_input("Playlist name", value=meta.get("name", ""), key=_k("name"), max_chars=100)
-    rule_id = cols[1].text_input("Id", value=meta.get("id") or _slug(name), key=_k("id"), disabled=bool(editing),
-                                 help="a-z, 0-9, - and _; fixed once saved")
+    name = cols[0].text_input("Playlist name", value=meta.get("name", ""), key=_k("name"), max_chars=100,
+                              on_change=None if editing else _name_changed, args=(taken,))
+    id_key = _k("id")
+    if id_key not in st.session_state:
+        st.session_state[id_key] = editing or meta.get("id") or _slug(name, taken)
+    rule_id = cols[1].text_input("Id", key=id_key, disabled=bool(editing), on_change=_id_edited,
+                                 help="a-z, 0-9, - and _; follows the name until you edit it; fixed once saved")
     cols = st.columns([4, 1], vertical_alignment="bottom")
     description = cols[0].text_input("Description", value=meta.get("description", ""), key=_k("description"))
     enabled = cols[1].toggle("Enabled", value=meta.get("enabled", True), key=_k("enabled"),
                              on_change=_on_enabled, args=(library, editing),
                              help="only enabled rules are pushed to Spotify")
-    return {"id": editing or rule_id, "name": name, "description": description, "enabled": enabled}
+    return {"id": editing or rule_id, "name": name.strip(), "description": description, "enabled": enabled}
 
 
 def render_order(meta: dict, fields: dict) -> dict:
@@ -147,7 +164,7 @@ def render_order(meta: dict, fields: dict) -> dict:
     return out
 
 
-def render_actions(library, rule, stored_ids: set) -> None:
+def render_actions(library, rule, stored_ids: set, fields: dict) -> None:
     editing = st.session_state.get(f"{KEY}.editing")
     cols = st.columns(4)
     if cols[0].button("Save", type="primary", key=f"{KEY}.save", disabled=rule is None):
@@ -177,7 +194,7 @@ def render_actions(library, rule, stored_ids: set) -> None:
         if yes.button("Yes, delete", key=f"{KEY}.delete_yes"):
             delete_rule(library, editing)
             remaining = [s for s in list_rules(library) if s.rule is not None]
-            load(remaining[0].rule.definition() if remaining else _blank(),
+            load(remaining[0].rule.definition() if remaining else _blank(fields),
                  remaining[0].rule_id if remaining else None)
             st.session_state[f"{KEY}.flash"] = (
                 f"Deleted {editing!r}." + (" Open **Push** to delete or keep its Spotify playlist." if link else ""))
@@ -198,11 +215,18 @@ def render_files(library, stored: list) -> None:
         upload = st.file_uploader("Import a rules file", type=["json"], key=f"{KEY}.upload")
         if upload is not None and st.button("Import", key=f"{KEY}.import"):
             try:
-                result = import_rules(library, upload.getvalue().decode("utf-8-sig"))
+                text = upload.getvalue().decode("utf-8-sig")
+                if not text.lstrip().startswith("{"):   # (text that is not JSON would be taken for a path)
+                    raise RuleValidationError([f"{upload.name} is not a rules file: it must hold a JSON object "
+                                               'like {"version": 1, "rules": [...]}'])
+                result = import_rules(library, text)
             except RuleValidationError as exc:
                 st.error("Nothing was imported:\n\n" + "\n".join(f"- {e}" for e in exc.errors))
             except UnicodeDecodeError:
                 st.error("Nothing was imported: the file is not UTF-8 text.")
+            except (RecursionError, OverflowError):
+                st.error("Nothing was imported: the file nests rules too deeply or holds a number too large "
+                         "to use. Fix the file and import it again.")
             else:
                 st.session_state[f"{KEY}.flash"] = f"Imported: {result.summary()}."
                 st.rerun()
@@ -218,45 +242,61 @@ def _first_numeric(node: dict, fields: dict) -> str | None:
 
 
 def render_rules_page(library) -> None:
-    fields = fields_of(library)
+    version = data_version(library)
+    fields = fields_of(library, version)
     stored = list_rules(library)
     if f"{KEY}.editing" not in st.session_state or ROOT not in st.session_state:
         first = next((s for s in stored if s.rule is not None), None)
-        load(first.rule.definition() if first else _blank(), first.rule_id if first else None)
+        load(first.rule.definition() if first else _blank(fields), first.rule_id if first else None)
     if st.session_state.get(f"{KEY}.editing") not in {s.rule_id for s in stored} | {None}:
-        load(_blank(), None)   # e.g. the library was switched
+        load(_blank(fields), None)   # e.g. the library was switched
     if flash := st.session_state.pop(f"{KEY}.flash", None):
         st.success(flash)
-    render_picker(library, stored)
-    meta = st.session_state[f"{KEY}.meta"]
-    left, right = st.columns([3, 2], gap="large")
-    charts: dict = {}
-    with left:
-        head = render_meta(library, meta, fields)
+    render_picker(library, stored, fields)
+    render_editor(library, fields, {s.rule_id for s in stored})
+    render_files(library, stored)
+
+
+def _rule_errors(definition: dict):
+    errors = [] if definition["name"] else ["name: give the playlist a name"]
+    try:
+        rule = parse_rule(definition)
+    except RuleValidationError as exc:
+        return None, errors + exc.errors
+    return (None if errors else rule), errors
+
+
+@st.fragment
+def render_editor(library, fields: dict, stored_ids: set[str]) -> None:
+    """The rule being edited and its live preview; an edit reruns only this."""
+    with library_guard("rules.editor"):
+        version = data_version(library)
+        meta = st.session_state[f"{KEY}.meta"]
+        head = render_meta(library, meta, stored_ids)
+        summary = st.container()
+        charts: dict = {}
         st.markdown("**Which tracks**")
         render_group(st.session_state[ROOT], fields, ROOT, charts)
         st.markdown("**Order, dedupe and limit**")
         order = render_order(meta, fields)
-    definition = {**head, "match": strip_uids(st.session_state[ROOT]), **order}
-    try:
-        rule, errors = parse_rule(definition), []
-    except RuleValidationError as exc:
-        rule, errors = None, exc.errors
-    with right:
-        if rule is None:
-            st.error("This rule is not valid yet:\n\n" + "\n".join(f"- {e}" for e in errors))
-        else:
-            st.info(describe_rule(rule), icon=":material/rule:")
-            try:
-                preview = preview_rule(library, rule)
-            except AutoPlaylistsError as exc:   # e.g. the library is busy with a long write
-                st.error(str(exc))
-                preview = None
-            if preview is not None:
-                render_metrics(preview)
-                render_table(preview)
-                render_distribution(library, preview, fields, _first_numeric(st.session_state[ROOT], fields)
-                                    or "energy")
-                render_tuner_charts(library, preview, fields, charts)
-    render_actions(library, rule, {s.rule_id for s in stored})
-    render_files(library, stored)
+        rule, errors = _rule_errors({**head, "match": strip_uids(st.session_state[ROOT]), **order})
+        with summary:
+            preview = None
+            if rule is None:
+                st.error("This rule is not valid yet:\n\n" + "\n".join(f"- {e}" for e in errors))
+            else:
+                st.info(describe_rule(rule), icon=":material/rule:")
+                try:
+                    preview = cached_preview(library, version, rule)
+                except (AutoPlaylistsError, OverflowError) as exc:   # too slow, or a date out of range
+                    st.error(str(exc) if isinstance(exc, AutoPlaylistsError) else f"This rule cannot be "
+                             f"evaluated: {exc}. Pick a date between the years 1 and 9999.")
+                if preview is not None:
+                    render_metrics(preview)
+        if preview is not None:
+            st.markdown("**Preview**")
+            render_table(preview)
+            render_distribution(library, version, rule, fields,
+                                _first_numeric(st.session_state[ROOT], fields) or "energy")
+            render_tuner_charts(library, version, rule, charts)
+        render_actions(library, rule, stored_ids, fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import streamlit as st
@@ -58,15 +59,33 @@ def _remove(root_key: str, uid: str) -> None:
         parent["conditions"] = [c for c in parent["conditions"] if c["uid"] != uid]
 
 
+def starting_condition(fields: dict, name: str | None = None) -> dict:
+    """A condition that matches part of this library: a number at least its median, a list's most
+    common value, a date after its median; `name` picks the field (default: energy, or the first
+    field with values)."""
+    if name is None:
+        usable = [n for n, f in fields.items() if f.get("count") or f.get("values")]
+        name = next((n for n in ("energy", "danceability", "popularity") if n in usable), usable[0] if usable
+                    else next(iter(fields)))
+    info = fields[name]
+    median, known = info.get("median"), info.get("values") or []
+    if info["type"] == "number" and median is not None:
+        return {"field": name, "operator": "gte", "value": whole(median) if info.get("whole") else round(median, 2)}
+    if info["type"] in ("date", "timestamp") and median is not None:
+        return {"field": name, "operator": "after", "value": str(median)[:10]}
+    if info["type"] in ("text", "list") and known:
+        return {"field": name, "operator": "eq", "value": known[0]}
+    if info["type"] == "boolean":
+        return {"field": name, "operator": "eq", "value": True}
+    return {"field": name, "operator": "is_not_empty", "value": None}
+
+
 def _add(root_key: str, group_uid: str, kind: str, fields: dict) -> None:
     def visit(node):
         if node["uid"] == group_uid:
-            if kind == "group":
-                node["conditions"].append({"uid": new_uid(), "operator": "or", "negate": False, "conditions": []})
-            else:
-                name = "energy" if "energy" in fields else next(iter(fields))
-                node["conditions"].append({"uid": new_uid(), "field": name, "operator": fields[name]["operators"][0],
-                                           "value": None})
+            condition = {"uid": new_uid(), **starting_condition(fields)}
+            node["conditions"].append(condition if kind != "group" else
+                                      {"uid": new_uid(), "operator": "or", "negate": False, "conditions": [condition]})
             return True
         return any(visit(c) for c in node.get("conditions", []) if "conditions" in c)
     visit(st.session_state[root_key])
@@ -83,15 +102,37 @@ def _index(key: str, options: list, current) -> dict:
     return {"index": options.index(current) if current in options else 0}
 
 
+# Numbers a browser widget can hold (JavaScript's safe integers): wider values are clamped to this.
+SAFE = 2.0 ** 53 - 1
+
+
+def whole(x):
+    """An int for a whole number (a year stays 2010, not 2010.0), otherwise the float."""
+    x = float(x)
+    return int(x) if x.is_integer() and abs(x) <= SAFE else x
+
+
+def _safe(x: float) -> float:
+    return max(-SAFE, min(SAFE, x)) if math.isfinite(x) else (SAFE if x > 0 else -SAFE)
+
+
 def _number(value, fallback: float) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else fallback
+    return _safe(float(value)) if isinstance(value, int | float) and not isinstance(value, bool) else fallback
+
+
+def _bounds(info: dict) -> tuple[float, float] | None:
+    """The field's finite range in this library, fit for a slider; None when it has no width."""
+    low, high = info.get("min"), info.get("max")
+    if not (isinstance(low, int | float) and isinstance(high, int | float)):
+        return None
+    low, high = _safe(float(low)), _safe(float(high))
+    return (low, high) if low < high else None
 
 
 def _step(info: dict) -> float:
-    low, high = info.get("min"), info.get("max")
-    if isinstance(low, int | float) and isinstance(high, int | float) and high - low > 20:
-        return 1.0
-    return 0.01
+    """1 for whole-number fields and wide ranges (tempo), 0.01 for 0–1 features."""
+    bounds = _bounds(info)
+    return 1.0 if info.get("whole") or (bounds and bounds[1] - bounds[0] > 20) else 0.01
 
 
 def _value_widget(node: dict, info: dict, op: str, base: str, charts: dict):
@@ -105,8 +146,8 @@ def _value_widget(node: dict, info: dict, op: str, base: str, charts: dict):
                             **_index(key, [True, False], value), label_visibility="collapsed")
     if kind in ("date", "timestamp"):
         if op in ("in_last_days", "not_in_last_days"):
-            return st.number_input("days", min_value=0.0, step=1.0, key=key, label_visibility="collapsed",
-                                   **_initial(key, _number(value, 30.0)))
+            return whole(st.number_input("days", min_value=0, step=1, key=key, label_visibility="collapsed",
+                                         **_initial(key, int(min(_number(value, 30.0), 10**6)))))
         if op == "between":
             raw = value if isinstance(value, list) and len(value) == 2 else ["2020-01-01", date.today().isoformat()]
             if any(len(str(v)) > 10 for v in raw):
@@ -121,32 +162,35 @@ def _value_widget(node: dict, info: dict, op: str, base: str, charts: dict):
         start = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else date(2020, 1, 1)
         return st.date_input("date", key=key, label_visibility="collapsed", **_initial(key, start)).isoformat()
     if kind == "number":
-        low, high = info.get("min"), info.get("max")
+        bounds, step, ints = _bounds(info), _step(info), bool(info.get("whole"))
+        cast = (lambda x: int(round(x))) if ints else float
         if op == "between":
-            if isinstance(low, int | float) and isinstance(high, int | float) and low < high:
+            if bounds is not None:
+                low, high = (cast(bounds[0]), cast(bounds[1])) if ints else bounds
                 raw = value if isinstance(value, list) and len(value) == 2 else [low, high]
-                step = _step(info)
-                start = (max(float(low), min(float(raw[0]), float(high))), min(float(high), max(float(raw[1]), low)))
-                picked = st.slider("range", min_value=float(low), max_value=float(high), step=step, key=key,
-                                   format="%.0f" if step >= 1 else "%.2f", label_visibility="collapsed",
-                                   **_initial(key, start))
+                start = tuple(cast(max(low, min(_number(v, low), high))) for v in raw)
+                picked = st.slider("range", min_value=low, max_value=high, step=cast(step), key=key,
+                                   format="%d" if ints else "%.0f" if step >= 1 else "%.2f",
+                                   label_visibility="collapsed", **_initial(key, (min(start), max(start))))
                 charts[node["uid"]] = (st.empty(), node["field"], picked)
-                return [picked[0], picked[1]]
+                return [whole(picked[0]), whole(picked[1])]
             raw = value if isinstance(value, list) and len(value) == 2 else [0.0, 1.0]
-            return [st.number_input("low", key=key + ".a", **_initial(key + ".a", _number(raw[0], 0.0))),
-                    st.number_input("high", key=key + ".b", **_initial(key + ".b", _number(raw[1], 1.0)))]
+            return [whole(st.number_input("low", key=key + ".a", **_initial(key + ".a", _number(raw[0], 0.0)))),
+                    whole(st.number_input("high", key=key + ".b", **_initial(key + ".b", _number(raw[1], 1.0))))]
         if op in ("in", "not_in"):
             text = ", ".join(f"{v:g}" for v in value) if isinstance(value, list) else ""
             raw = st.text_input("numbers, comma separated", key=key, label_visibility="collapsed",
                                 **_initial(key, text), placeholder="e.g. 1980, 1990")
             try:
-                return [float(x) for x in raw.replace(";", ",").split(",") if x.strip()]
+                return [whole(x) for x in raw.replace(";", ",").split(",") if x.strip()]
             except ValueError:
                 return raw    # validation reports it
-        middle = (low + high) / 2 if isinstance(low, int | float) and isinstance(high, int | float) else 0.0
-        help_text = f"range in this library: {low:g} – {high:g}" if isinstance(low, int | float) else None
-        return st.number_input("number", key=key, step=_step(info), label_visibility="collapsed", help=help_text,
-                               **_initial(key, _number(value, round(middle, 2))))
+        median = info.get("median")
+        fallback = _number(median, 0.0) if median is not None else 0.0
+        help_text = f"range in this library: {bounds[0]:g} – {bounds[1]:g}" if bounds else None
+        picked = st.number_input("number", key=key, step=step, label_visibility="collapsed", help=help_text,
+                                 format="%g" if ints else None, **_initial(key, _number(value, fallback)))
+        return whole(picked) if ints or float(picked).is_integer() else picked
     known = info.get("values") or []
     if op in ("in", "not_in"):
         current = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
@@ -174,12 +218,14 @@ def render_condition(node: dict, fields: dict, root_key: str, charts: dict) -> N
     names = list(fields)
     if node["field"] not in fields:
         names = [node["field"], *names]
-    cols = st.columns([3, 3, 5, 1], vertical_alignment="center")
+    cols = st.columns([2.6, 3.4, 5, 0.8], vertical_alignment="center")
     with cols[0]:
         fkey = f"{KEY}.{uid}.field"
-        node["field"] = st.selectbox("field", names, key=fkey, label_visibility="collapsed",
-                                     format_func=lambda n: fields[n]["label"] if n in fields else n,
-                                     **_index(fkey, names, node["field"]))
+        picked = st.selectbox("field", names, key=fkey, label_visibility="collapsed",
+                              format_func=lambda n: fields[n]["label"] if n in fields else n,
+                              **_index(fkey, names, node["field"]))
+    if picked != node["field"]:   # another field: start from an operator and value that fit it
+        node.update(starting_condition(fields, picked) if picked in fields else {"field": picked})
     info = fields.get(node["field"]) or _fallback_info(node)
     base = f"{KEY}.{uid}.{node['field']}"
     with cols[1]:

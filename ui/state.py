@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -10,7 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.config import Settings, load_settings
-from lib.errors import AutoPlaylistsError
+from lib.errors import AutoPlaylistsError, LibraryBusyError, LibraryError
 from lib.store import Library, is_file_target, library_has_content, open_library, use_memory_limit
 
 LIBRARY_CHOICE_KEY = "app.library_choice"
@@ -129,3 +131,14 @@ def open_requested_page(pages: list) -> None:
     for page in pages:
         if page.url_path == wanted:
             st.switch_page(page)
+
+
+@contextmanager
+def library_guard(key: str) -> Iterator[None]:
+    """A library that is busy (another program holds it) or cannot be opened shows one message and a
+    retry instead of a traceback. Use around a page body and inside every fragment."""
+    try:
+        yield
+    except (LibraryBusyError, LibraryError) as exc:
+        st.error(str(exc), icon=":material/lock_clock:")
+        st.button("Retry", key=f"{key}.retry", icon=":material/refresh:")

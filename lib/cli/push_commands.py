@@ -62,8 +62,7 @@ def _report(library, outcome) -> None:
 
 
 def plan_calls(outcome) -> int:
-    # A first push also creates the playlist.
-    return outcome.plan.write_calls + (1 if outcome.preview.link is None else 0)
+    return outcome.preview.write_calls
 
 
 def cmd_run(args) -> int:

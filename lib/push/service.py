@@ -45,6 +45,11 @@ class PushPreview:
         return self.changed_on_spotify and self.overwrite_plan.ops != self.merge_plan.ops
 
     @property
+    def write_calls(self) -> int:
+        """The calls the push will make: the plan's, plus one to create the playlist if there is none."""
+        return self.plan.write_calls + (0 if self.link else 1)
+
+    @property
     def playlist_label(self) -> str:
         if self.link is None:
             return f"will be created: {self.target.name!r}"
@@ -132,10 +137,12 @@ def preview_push(library, client, rule_id: str, *, mode: str = "auto", now=None,
 
 
 def push_rule(library, client, rule_id: str, *, mode: str = "auto", dry_run: bool = False, now=None,
-              progress: Callable[[int, int], None] | None = None, preview: PushPreview | None = None) -> PushOutcome:
+              progress: Callable[[int, int], None] | None = None, preview: PushPreview | None = None,
+              target: RuleTarget | None = None) -> PushOutcome:
     """Push one rule. mode 'auto' refuses (PushNeedsDecision) when the playlist changed on Spotify and
-    overwriting would drop outside additions; 'overwrite' or 'merge' decide."""
-    preview = preview or preview_push(library, client, rule_id, mode=mode, now=now)
+    overwriting would drop outside additions; 'overwrite' or 'merge' decide. Without a `preview` the
+    playlist is read fresh; a `target` (the rule's tracks as previewed) saves evaluating the rule again."""
+    preview = preview or preview_push(library, client, rule_id, mode=mode, now=now, target=target)
     if mode == "auto" and preview.needs_decision and not dry_run:
         extra = set(preview.overwrite_plan.removed) - set(preview.merge_plan.removed)
         raise PushNeedsDecision(

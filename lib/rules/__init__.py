@@ -4,6 +4,8 @@ from lib.rules.compile import compile_rule, compile_where
 from lib.rules.describe import describe_condition, describe_rule
 from lib.rules.engine import (
     Preview,
+    PreviewTooSlow,
+    distribution,
     evaluate_rule,
     load_tracks,
     ordered_track_ids,
@@ -46,4 +48,5 @@ __all__ = [
     "export_rules", "field_info", "get_rule", "import_rules", "list_rules", "load_tracks", "matches_rules",
     "ordered_track_ids", "parse_rule", "parse_rules_file", "preview_rule", "preview_stats", "rule_records", "save_rule",
     "set_rule_enabled",
+    "PreviewTooSlow", "distribution",
 ]

@@ -189,9 +189,11 @@ def _dedupe_qualify(rule: PlaylistRuleSet, order: str) -> str:
     return ""    # track_view holds each track once
 
 
-def compile_rule(rule: PlaylistRuleSet, now=None, columns: Sequence[str] | None = None) -> tuple[str, dict]:
-    """The rule as one query returning `columns` (default: all of track_view) in playlist order."""
-    p = _Params()
+def compile_rule(rule: PlaylistRuleSet, now=None, columns: Sequence[str] | None = None, *, head: int | None = None,
+                 params: _Params | None = None) -> tuple[str, dict]:
+    """The rule as one query returning `columns` (default: all of track_view) in playlist order; only
+    the first `head` tracks if given. `params` lets a caller embed the query in a bigger one."""
+    p = params or _Params()
     now = normalize_now(now)
     cols = list(columns or RESULT_COLUMNS)
     select = ", ".join(_ident(c) for c in cols)
@@ -206,8 +208,9 @@ def compile_rule(rule: PlaylistRuleSet, now=None, columns: Sequence[str] | None 
                f" WHERE {where}{qualify}), limited AS (SELECT *, sum(coalesce(duration_ms, 0)) OVER (ORDER BY _pos"
                f" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _cum_ms FROM kept)"
                f" SELECT {select} FROM limited WHERE _cum_ms <= {budget} ORDER BY _pos")
-        return sql, p.values
+        return sql + (f" LIMIT {p.add(int(head))}" if head is not None else ""), p.values
     # One SELECT: filter, dedupe window, then a top-N sort (the cheapest plan DuckDB can run).
-    tail = f" LIMIT {p.add(int(rule.limit.tracks))}" if rule.limit is not None else ""
+    cap = [n for n in (rule.limit.tracks if rule.limit is not None else None, head) if n is not None]
+    tail = f" LIMIT {p.add(int(min(cap)))}" if cap else ""
     sql = f"SELECT {select} FROM track_view WHERE {where}{qualify} ORDER BY {order}{tail}"
     return sql, p.values

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
-from lib.rules.compile import compile_rule, compile_where
+from lib.errors import AutoPlaylistsError
+from lib.rules.compile import _Params, compile_group, compile_rule
+from lib.rules.fields import FIELDS, field_info
 from lib.rules.models import PlaylistRuleSet
 from lib.rules.parse import parse_rule
 from lib.rules.semantics import normalize_now
@@ -40,42 +45,138 @@ def rule_records(library: Library, rule: PlaylistRuleSet | dict, now=None, colum
     return [dict(zip(cols, row, strict=True)) for row in library.query(sql, params)]
 
 
+PREVIEW_ROWS = 500          # rows of the playlist the preview fetches
+PREVIEW_SECONDS = 10.0      # a preview running longer is stopped
+DISTRIBUTION_BINS = 40
+TOP_VALUES = 15
+SCOPES = ("matched", "playlist")
+
+
+class PreviewTooSlow(AutoPlaylistsError):
+    """The preview query ran past its time budget and was stopped."""
+
+
 @dataclass(frozen=True)
 class Preview:
-    """What the rule builder shows: the playlist and how it came about."""
+    """What the rule builder shows: the playlist's figures and its first rows."""
 
-    tracks: pd.DataFrame          # the playlist, in order
+    tracks: pd.DataFrame          # the first `PREVIEW_ROWS` tracks of the playlist, in order
+    count: int                    # tracks in the playlist (after dedupe and limit)
     matched: int                  # tracks matching before dedupe and limit
     library_tracks: int
-    duration_ms: int
-
-    @property
-    def count(self) -> int:
-        return len(self.tracks)
+    duration_ms: int              # of the whole playlist
 
     def stats(self) -> dict:
         return {"count": self.count, "matched": self.matched, "library_tracks": self.library_tracks,
                 "duration_ms": self.duration_ms, "duration_min": round(self.duration_ms / 60_000, 1)}
 
 
-def preview_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None) -> Preview:
-    """The playlist plus counts, read in one connection so both see the same data."""
+@contextmanager
+def _time_limited(library: Library, seconds: float):
+    """A cursor whose statements are interrupted once `seconds` have passed."""
+    with library.cursor() as cur:
+        timer = threading.Timer(seconds, cur.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield cur
+        except duckdb.InterruptException:
+            raise PreviewTooSlow(f"The preview took longer than {seconds:g} s and was stopped. Make the rule "
+                                 "simpler: fewer conditions, shorter regular expressions.") from None
+        finally:
+            timer.cancel()
+
+
+def figures_sql(rule: PlaylistRuleSet, now) -> tuple[str, dict]:
+    """One row: tracks in the playlist, its duration, tracks matching before dedupe/limit, library size."""
+    p = _Params()
+    where = compile_group(rule.match, now, p)
+    if rule.dedupe == "track" and rule.limit is None:    # the playlist is every match: one scan
+        return (f"SELECT count(*) FILTER (WHERE m), coalesce(sum(duration_ms) FILTER (WHERE m), 0),"
+                f" count(*) FILTER (WHERE m), count(*) FROM (SELECT {where} AS m, duration_ms FROM track_view)",
+                p.values)
+    playlist, _ = compile_rule(rule, now, ["duration_ms"], params=p)
+    return (f"WITH playlist AS ({playlist}) SELECT (SELECT count(*) FROM playlist),"
+            f" (SELECT coalesce(sum(duration_ms), 0) FROM playlist), count(*) FILTER (WHERE {where}), count(*)"
+            " FROM track_view", p.values)
+
+
+def preview_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None, *,
+                 rows: int = PREVIEW_ROWS, seconds: float = PREVIEW_SECONDS) -> Preview:
+    """The playlist's figures (computed in SQL) and its first `rows` tracks, read in one connection so
+    both see the same data; stopped with PreviewTooSlow after `seconds`."""
     rule = _as_rule(rule)
     now = normalize_now(now)
     cols = list(dict.fromkeys(["track_id", "duration_ms", *(columns or TRACK_VIEW_COLUMNS)]))
-    sql, params = compile_rule(rule, now, cols)
-    where, where_params = compile_where(rule.match, now)
-    with library.cursor() as cur:
-        frame = cur.execute(sql, params).df()
-        matched, total = cur.execute(f"SELECT count(*) FILTER (WHERE {where}), count(*) FROM track_view",
-                                     where_params).fetchone()
-    duration = int(pd.to_numeric(frame["duration_ms"]).fillna(0).sum()) if len(frame) else 0
-    return Preview(frame, int(matched or 0), int(total), duration)
+    sql, params = compile_rule(rule, now, cols, head=rows)
+    figures, figure_params = figures_sql(rule, now)
+    with _time_limited(library, seconds) as cur:
+        count, duration, matched, total = cur.execute(figures, figure_params).fetchone()
+        frame = cur.execute(sql, params).df() if count else pd.DataFrame(columns=cols)
+    return Preview(frame, int(count), int(matched), int(total), int(duration))
 
 
 def preview_stats(library: Library, rule: PlaylistRuleSet | dict, now=None) -> dict:
     """Count, tracks matched before dedupe/limit, library size and total duration of a rule's playlist."""
-    return preview_rule(library, rule, now, ["track_id", "duration_ms"]).stats()
+    return preview_rule(library, rule, now, ["track_id"], rows=0).stats()
+
+
+def _field_expr(name: str, p: _Params) -> tuple[str, str]:
+    info = field_info(name, "gt") if name.startswith("x_") else FIELDS.get(name)
+    if info is None or (info.custom_column is None and name not in TRACK_VIEW_COLUMNS):
+        raise ValueError(f"unknown field {name!r}")
+    if info.custom_column:
+        return f"{info.custom_column}[{p.add(name[2:])}]", info.type
+    return f'"{name}"', info.type
+
+
+def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", now=None,
+                     bins: int = DISTRIBUTION_BINS) -> tuple[str, dict]:
+    """A field's distribution over the library with the rule's share in each bar, in one scan.
+
+    `selected` counts the tracks matching the rule (scope 'matched', before dedupe and limit) or those
+    in the playlist (scope 'playlist'). Numbers: `bins` equal bins over the field's finite range
+    (columns bin, lo, hi, library, selected); text, lists and booleans: the most frequent values among
+    the selected tracks, then in the library (columns value, library, selected).
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}")
+    p = _Params()
+    now = normalize_now(now)
+    if scope == "matched":
+        head, selected = "", compile_group(rule.match, now, p)
+    else:
+        playlist, _ = compile_rule(rule, now, ["track_id"], params=p)
+        head, selected = f"WITH playlist AS ({playlist}) ", "track_id IN (SELECT track_id FROM playlist)"
+    expr, kind = _field_expr(field, p)
+    if kind == "number":
+        n = int(bins)
+        ctes = f"{head.removesuffix(' ') + ',' if head else 'WITH'} v AS (SELECT CAST({expr} AS DOUBLE) AS v," \
+               f" {selected} AS m FROM track_view), b AS (SELECT min(v) AS lo, max(v) AS hi FROM v WHERE isfinite(v))"
+        return (f"{ctes} SELECT CASE WHEN hi > lo THEN least(CAST(floor((v - lo) / (hi - lo) * {n}) AS INTEGER),"
+                f" {n - 1}) ELSE 0 END AS bin, any_value(lo) AS lo, any_value(hi) AS hi, count(*) AS library,"
+                " count(*) FILTER (WHERE m) AS selected FROM v, b WHERE isfinite(v) GROUP BY bin ORDER BY bin",
+                p.values)
+    if kind not in ("text", "list", "boolean"):
+        raise ValueError(f"no distribution for {kind} fields")
+    value = f"unnest({expr})" if kind == "list" else f"CAST({expr} AS VARCHAR)"
+    return (f"{head}SELECT v AS value, count(*) AS library, count(*) FILTER (WHERE m) AS selected"
+            f" FROM (SELECT {value} AS v, {selected} AS m FROM track_view) WHERE v IS NOT NULL AND v <> ''"
+            f" GROUP BY v ORDER BY selected DESC, library DESC, v LIMIT {int(TOP_VALUES)}", p.values)
+
+
+def distribution(library: Library, rule: PlaylistRuleSet | dict, field: str, scope: str = "matched", now=None,
+                 bins: int = DISTRIBUTION_BINS, seconds: float = PREVIEW_SECONDS) -> pd.DataFrame:
+    """`distribution_sql` run on the library (see there for the columns); number bins also get their
+    middle `x` and `width`."""
+    sql, params = distribution_sql(_as_rule(rule), field, scope, now, bins)
+    with _time_limited(library, seconds) as cur:
+        frame = cur.execute(sql, params).df()
+    if "bin" in frame.columns and len(frame):
+        width = (frame["hi"] - frame["lo"]) / bins
+        frame["width"] = width.where(width > 0, 1.0)
+        frame["x"] = frame["lo"] + (frame["bin"] + 0.5) * frame["width"]
+    return frame
 
 
 def load_tracks(library: Library, track_ids: list[str] | None = None) -> list[dict]:

@@ -23,7 +23,11 @@ def field_stats(library: Library) -> list[dict]:
     """One dict per usable field: name, label, type, operators, and min/max or the known values."""
     numbers = [f.name for f in FIELDS.values() if f.type == "number"]
     times = [f.name for f in FIELDS.values() if f.type in ("date", "timestamp")]
-    aggregates = ", ".join([f"min({_quoted(n)}), max({_quoted(n)}), count({_quoted(n)})" for n in numbers + times])
+    # Finite bounds only: an infinite value (from an old import) must not become a widget's bound.
+    finite = {n: f"CASE WHEN isfinite({_quoted(n)}) THEN {_quoted(n)} END" for n in numbers + times}
+    aggregates = ", ".join([f"min({finite[n]}), max({finite[n]}), count({_quoted(n)}), quantile_disc({finite[n]}, 0.5)"
+                            for n in numbers + times]
+                           + [f"coalesce(bool_and({_quoted(n)} = round({_quoted(n)})), false)" for n in numbers])
     with library.cursor() as cur:
         row = cur.execute(f"SELECT count(*), {aggregates} FROM track_view").fetchone()
         values = {}
@@ -33,18 +37,21 @@ def field_stats(library: Library) -> list[dict]:
                 f"SELECT v FROM (SELECT {column} AS v FROM track_view) WHERE v IS NOT NULL AND v <> ''"
                 f" GROUP BY v ORDER BY count(*) DESC, v LIMIT {MAX_VALUES}").fetchall()]
         custom = cur.execute("""
-            SELECT k, 'number', min(v), max(v), count(*) FROM (
+            SELECT k, 'number', min(v) FILTER (WHERE isfinite(v)), max(v) FILTER (WHERE isfinite(v)), count(*),
+                   quantile_disc(v, 0.5) FILTER (WHERE isfinite(v)), coalesce(bool_and(v = round(v)), false) FROM (
                 SELECT unnest(map_keys(custom_num)) AS k, unnest(map_values(custom_num)) AS v FROM track_view)
             GROUP BY k
             UNION ALL
-            SELECT k, 'text', NULL, NULL, count(*) FROM (
+            SELECT k, 'text', NULL, NULL, count(*), NULL, false FROM (
                 SELECT unnest(map_keys(custom_text)) AS k FROM track_view) GROUP BY k
             ORDER BY 1, 2""").fetchall()
     total = row[0]
     stats = {}
     for i, name in enumerate(numbers + times):
-        low, high, count = row[1 + 3 * i: 4 + 3 * i]
-        stats[name] = {"min": low, "max": high, "count": count}
+        low, high, count, median = row[1 + 4 * i: 5 + 4 * i]
+        stats[name] = {"min": low, "max": high, "count": count, "median": median}
+    for i, name in enumerate(numbers):
+        stats[name]["whole"] = bool(row[1 + 4 * len(numbers + times) + i])
     out = []
     for info in FIELDS.values():
         if info.name in _INTERNAL:
@@ -55,12 +62,13 @@ def field_stats(library: Library) -> list[dict]:
         if info.name in values:
             entry["values"] = values[info.name]
         out.append(entry)
-    for key, kind, low, high, count in custom:
+    for key, kind, low, high, count, median, whole in custom:
         info = field_info(f"x_{key}", "gt" if kind == "number" else "contains")
         if info is None:    # a custom name the DSL cannot address
             continue
         out.append({"name": info.name, "label": info.label, "type": kind, "operators": list(OPERATORS_BY_TYPE[kind]),
-                    "custom": True, "tracks": total, "min": low, "max": high, "count": count})
+                    "custom": True, "tracks": total, "min": low, "max": high, "count": count, "median": median,
+                    "whole": whole})
     return out
 
 

@@ -1,6 +1,6 @@
 """The DuckDB library store: connections, schema, the flattened track view and jobs."""
 
-from lib.store.db import Library, atomic, is_file_target, library_has_content, open_library
+from lib.store.db import Library, atomic, data_version, is_file_target, library_has_content, open_library
 from lib.store.jobs import (
     Job,
     create_job,
@@ -24,7 +24,7 @@ from lib.store.unit_of_work import Write
 
 __all__ = [
     "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "applied_migrations",
-    "atomic",
+    "atomic", "data_version",
     "retry_out_of_memory",
     "use_memory_limit",
     "create_job", "fill_search_columns", "get_job", "is_file_target", "job_events", "latest_job",

@@ -183,14 +183,24 @@ class Library:
 
 @contextmanager
 def atomic(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A transaction on a cursor the caller already has (e.g. one holding temporary tables)."""
+    """A transaction on a cursor the caller already has (e.g. one holding temporary tables); it moves
+    the library's data version on (see `data_version`)."""
     cur.execute("BEGIN TRANSACTION")
     try:
         yield cur
+        cur.execute("SELECT nextval('data_version')")
     except BaseException:
         cur.execute("ROLLBACK")
         raise
     cur.execute("COMMIT")
+
+
+def data_version(library: Library) -> int:
+    """A number that changes with every committed write: one cheap read to key caches on. A sequence,
+    not a table row, so that concurrent transactions never conflict over it."""
+    row = library.query_one("SELECT last_value FROM duckdb_sequences() WHERE sequence_name = 'data_version'"
+                            " AND database_name = current_database()")
+    return int(row[0] or 0) if row else 0
 
 
 def library_has_content(library: Library) -> bool:

@@ -107,7 +107,9 @@ DECADES_SQL = """
     SELECT decade, count(*) AS tracks FROM track_view {where} GROUP BY decade HAVING decade IS NOT NULL
     ORDER BY decade
 """
-RANGES_SQL = ", ".join(f"min({c}), max({c})" for c in NUMERIC_COLUMNS)
+# Finite values only: an infinite one (from an old import) must not become a slider's bound.
+RANGES_SQL = ", ".join(f"min({c}) FILTER (WHERE isfinite({c})), max({c}) FILTER (WHERE isfinite({c}))"
+                       for c in NUMERIC_COLUMNS)
 
 
 def column_sql(column: str, where: str, sample: int) -> str:

@@ -248,6 +248,7 @@ MIGRATIONS: list[Migration] = [
     ("020_genre_families", _m020_genre_families),
     ("021_computed_classes", _recreate_track_view),
     ("030_search_columns", _recreate_track_view),
+    ("040_data_version", lambda cur: cur.execute("CREATE SEQUENCE IF NOT EXISTS data_version")),
 ]
 
 

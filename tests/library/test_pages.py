@@ -29,7 +29,29 @@ def test_explore_renders_and_filters(app):
     assert len(app.dataframe[-1].value) == 0
     assert len(before) == 100
     assert any("0 matching tracks" in c.value for c in app.caption)
+    assert len(app.get("plotly_chart")) == 0          # charts are computed only when shown
+    app.text_input(key="explore.search").set_value("").run()
+    tables = len(app.dataframe)
+    app.segmented_control(key="explore.view").set_value("Charts").run()
+    assert not app.exception
     assert len(app.get("plotly_chart")) == 6
+    assert len(app.dataframe) == tables - 1           # the track table is not read meanwhile
+    assert not any("random sample" in c.value for c in app.caption)   # 3,000 demo tracks: no sample
+
+
+def test_explore_new_search_filter_or_sort_goes_back_to_page_one(app):
+    app.switch_page("pages/explore.py").run()
+    app.number_input(key="explore.page").set_value(3).run()
+    assert any("page 3 of" in c.value for c in app.caption)
+    app.text_input(key="explore.search").set_value("a").run()
+    assert any("page 1 of" in c.value for c in app.caption)
+    app.number_input(key="explore.page").set_value(2).run()
+    app.multiselect(key="explore.moods").set_value([app.multiselect(key="explore.moods").options[0]]).run()
+    assert any("page 1 of" in c.value for c in app.caption)
+    app.number_input(key="explore.page").set_value(2).run()
+    app.selectbox(key="explore.sort").set_value("title").run()
+    assert app.number_input(key="explore.page").value == 1
+    assert not app.exception
 
 
 def test_explore_shows_every_column_and_filters_by_range(app):

@@ -45,6 +45,26 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def test_a_push_evaluates_the_rule_once(app_env, fake_spotify, monkeypatch):
+    import lib.rules.engine as engine
+
+    library, _ = app_env
+    add_tracks(library, fake_spotify, 5)
+    save(library, UNSORTED_RULE)
+    calls = []
+    real = engine.ordered_track_ids
+    monkeypatch.setattr(engine, "ordered_track_ids", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = page().run()
+    assert {m.label: m.value for m in at.metric}["Write calls"] == "2"    # one add, one create
+    at.button(key="push.apply").click().run()
+    assert len(calls) == 1                 # the overview's evaluation feeds the diff and the confirmation
+    at.button(key="push.confirm_yes").click().run()
+    assert not at.exception
+    assert "Pushed" in texts(at)
+    assert len(calls) == 2                 # the push sends the previewed tracks; the new overview reads once
+    assert len(fake_spotify.data.playlist_uris(push_store.get_link(library, "all-songs").playlist_id)) == 5
+
+
 def test_push_page_previews_confirms_and_pushes(app_env, fake_spotify):
     library, _ = app_env
     ids = add_tracks(library, fake_spotify, 8)

@@ -74,16 +74,24 @@ def test_save_bumps_version_duplicate_and_delete(app):
     assert "upbeat-2010s-copy" not in {s.rule_id for s in list_rules(library)}
 
 
-def test_add_condition_and_group(app):
-    at, _ = app
+def _fields_shown(at) -> list:
+    return [s for s in at.selectbox if s.key and s.key.endswith(".field")]
+
+
+def test_add_condition_and_group_start_with_a_condition_that_matches(app):
+    at, library = app
     at.selectbox(key="rules.picker").set_value("calm-acoustic").run()
-    adds = [b for b in at.button if b.key and b.key.endswith(".addc")]
-    count = len([s for s in at.selectbox if s.key and s.key.endswith(".field")])
-    adds[0].click().run()
-    assert len([s for s in at.selectbox if s.key and s.key.endswith(".field")]) == count + 1
-    groups = [b for b in at.button if b.key and b.key.endswith(".addg")]
-    groups[0].click().run()
-    assert any("Empty group" in c.value for c in at.caption)
+    count = len(_fields_shown(at))
+    [b for b in at.button if b.key and b.key.endswith(".addc")][0].click().run()
+    assert len(_fields_shown(at)) == count + 1
+    assert _fields_shown(at)[-1].value == "energy"
+    added = next(n for n in at.number_input if n.key.endswith(".energy.gte.v"))
+    share = library.query_one("SELECT avg(CAST(energy >= ? AS INT)) FROM track_view WHERE energy IS NOT NULL",
+                              [added.value])[0]
+    assert 0.3 < share < 0.7                # the library's median, not an extreme
+    [b for b in at.button if b.key and b.key.endswith(".addg")][0].click().run()
+    assert len(_fields_shown(at)) == count + 2    # the new group holds one condition
+    assert not any("Empty group" in c.value for c in at.caption)
     assert not at.exception
 
 
