@@ -37,6 +37,7 @@ class Settings:
     spotify_client_id: str = ""
     spotify_client_secret: str = field(default="", repr=False)
     spotify_redirect_uri: str = DEFAULT_REDIRECT_URI
+    redirect_configured: bool = False          # False: the Connect page uses the address the app runs at
     spotify_api_url: str = DEFAULT_SPOTIFY_API_URL
     spotify_accounts_url: str = DEFAULT_SPOTIFY_ACCOUNTS_URL
     musicbrainz_url: str = DEFAULT_MUSICBRAINZ_URL
@@ -118,4 +119,5 @@ def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping | None 
     if "memory_limit" in values and not SIZE.fullmatch(str(values["memory_limit"]).strip()):
         raise ConfigError(f"memory_limit must be a size such as 144MB or 1GB, got {values['memory_limit']!r}")
     values["db_configured"] = "db" in values
+    values["redirect_configured"] = "spotify_redirect_uri" in values
     return Settings(**values)

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "lib.cli.spotify_commands",
     "lib.cli.enrich_commands",
     "lib.cli.push_commands",
+    "lib.cli.autopilot_commands",
 )
 
 

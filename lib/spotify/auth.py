@@ -15,12 +15,18 @@ from spotipy.exceptions import SpotifyOauthError
 from spotipy.oauth2 import SpotifyOAuth, SpotifyPKCE
 
 from lib.config import Settings
-from lib.spotify.app_config import resolve_app
+from lib.spotify.app_config import check_client_id, resolve_app
 from lib.spotify.errors import AuthorizationFailed, NotConfigured, NotConnected, ReconnectRequired
 from lib.spotify.files import write_private
 
-SCOPES = ["playlist-modify-private", "playlist-modify-public", "playlist-read-collaborative",
-          "playlist-read-private", "user-library-read"]
+CORE_SCOPES = ["playlist-modify-private", "playlist-modify-public", "playlist-read-collaborative",
+               "playlist-read-private", "user-library-read"]
+# Asked for at sign-in; a token granted before they were added still works for everything else.
+LISTENING_SCOPES = {
+    "user-read-recently-played": "reads what you played (play count, last played, plays in the last 30 days)",
+    "user-top-read": "reads your top tracks of the last 4 weeks, 6 months and year (top ranks)",
+}
+SCOPES = sorted([*CORE_SCOPES, *LISTENING_SCOPES])
 PENDING_TTL_S = 600
 _SECRET_PATTERNS = [
     re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+"),
@@ -88,15 +94,32 @@ def uses_pkce(settings: Settings) -> bool:
     return not resolve_app(settings).spotify_client_secret
 
 
-def make_auth_manager(settings: Settings) -> SpotifyOAuth | SpotifyPKCE:
-    """An auth manager for the configured app (secret → Authorization Code, none → PKCE)."""
+def granted_scopes(settings: Settings) -> set[str]:
+    """The scopes of the stored sign-in (empty when there is none)."""
+    return set(str((cached_token(settings) or {}).get("scope") or "").split())
+
+
+def missing_scopes(settings: Settings) -> list[str]:
+    """Listening scopes the stored sign-in lacks (connect again to grant them)."""
+    granted = granted_scopes(settings)
+    return [scope for scope in LISTENING_SCOPES if scope not in granted]
+
+
+def make_auth_manager(settings: Settings, *, signing_in: bool = False) -> SpotifyOAuth | SpotifyPKCE:
+    """An auth manager for the configured app (secret → Authorization Code, none → PKCE).
+
+    Signing in asks for every scope. Otherwise the manager asks for what the stored token holds of
+    them (spotipy discards a cached token whose scope lacks a requested one, and writes the requested
+    scope back on refresh), so an older sign-in keeps working and keeps its real scope."""
     settings = resolve_app(settings)
     if not settings.spotify_client_id:
         raise NotConfigured("Spotify is not configured: enter your app's client id on 'Connect & sync', or set "
                             "SPOTIPY_CLIENT_ID (see .streamlit/secrets.toml.example).")
+    check_client_id(settings.spotify_client_id)
     install_log_redaction()
     common = dict(client_id=settings.spotify_client_id, redirect_uri=settings.spotify_redirect_uri,
-                  scope=SCOPES, cache_handler=PrivateCacheFileHandler(cache_path=settings.token_cache),
+                  scope=SCOPES if signing_in else sorted({*CORE_SCOPES, *(granted_scopes(settings) & set(SCOPES))}),
+                  cache_handler=PrivateCacheFileHandler(cache_path=settings.token_cache),
                   open_browser=False, requests_timeout=settings.http_timeout, requests_session=requests.Session())
     if uses_pkce(settings):
         manager = AppPKCE(**common)
@@ -153,7 +176,7 @@ def begin_authorization(settings: Settings) -> str:
 
     The redirect back starts a new Streamlit session, so nothing may live in session state.
     """
-    manager = make_auth_manager(settings)
+    manager = make_auth_manager(settings, signing_in=True)
     state = secrets.token_urlsafe(24)
     entry = {"created": time.time()}
     if isinstance(manager, SpotifyPKCE):
@@ -179,7 +202,7 @@ def complete_authorization(settings: Settings, code: str | None, state: str | No
         raise AuthorizationFailed(f"Spotify did not grant access ({error}). Click Connect to try again.")
     if not code:
         raise AuthorizationFailed("Spotify sent no authorization code back. Click Connect to try again.")
-    manager = make_auth_manager(settings)
+    manager = make_auth_manager(settings, signing_in=True)
     try:
         if isinstance(manager, SpotifyPKCE):
             if not entry.get("verifier"):

@@ -160,6 +160,19 @@ class SpotifyClient:
     def track(self, track_id: str) -> dict:
         return self.call("track", track_id)
 
+    def granted(self, scope: str) -> bool:
+        """Whether the stored sign-in holds `scope` (asking without it gets a 403)."""
+        token = cached_token_from(self.auth_manager) or {}
+        return scope in str(token.get("scope") or "").split()
+
+    def recently_played(self, *, after_ms: int | None = None, before_ms: int | None = None) -> dict:
+        """A cursor page of plays, newest first (scope user-read-recently-played)."""
+        return self.call("current_user_recently_played", limit=PAGE_LIMIT, after=after_ms, before=before_ms)
+
+    def top_tracks(self, term: str) -> dict:
+        """The first page (50) of the user's top tracks for a time range (scope user-top-read)."""
+        return self.call("current_user_top_tracks", limit=PAGE_LIMIT, offset=0, time_range=term)
+
     def unfollow_playlist(self, playlist_id: str) -> None:
         """Delete (unfollow) a playlist: spotipy's helper still calls the removed /followers endpoint."""
         self.call(lambda: self.sp._delete("me/library", uris=f"spotify:playlist:{playlist_id}"))

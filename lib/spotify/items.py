@@ -74,10 +74,21 @@ def build_content(rows: list[dict]) -> SourceContent:
             t = row["track"]
             if t["id"] not in seen:
                 seen.add(t["id"])
-                content.tracks.append(TrackRecord(
-                    track_id=t["id"], title=t["name"], artists=[(a, n) for a, n in t["artists"]], uri=t["uri"],
-                    album_id=t["album_id"], album_name=t["album"], release_date=t["release_date"],
-                    album_type=t["album_type"], duration_ms=t["duration_ms"], explicit=t["explicit"],
-                    isrc=t["isrc"], disc_number=t["disc_number"], track_number=t["track_number"]))
+                content.tracks.append(_record(t))
             content.members.append(Membership(row["pos"], t["id"], parse_time(row["added_at"]), row["added_by"]))
     return content
+
+
+def _record(t: dict) -> TrackRecord:
+    return TrackRecord(
+        track_id=t["id"], title=t["name"], artists=[(a, n) for a, n in t["artists"]], uri=t["uri"],
+        album_id=t["album_id"], album_name=t["album"], release_date=t["release_date"],
+        album_type=t["album_type"], duration_ms=t["duration_ms"], explicit=t["explicit"],
+        isrc=t["isrc"], disc_number=t["disc_number"], track_number=t["track_number"])
+
+
+def track_record(track: dict | None) -> TrackRecord | None:
+    """A full Track object (recently played, top tracks) as a record; None for local files and episodes."""
+    if not track or track.get("type") == "episode" or track.get("is_local") or not track.get("id"):
+        return None
+    return _record(_compact_track(track))

@@ -237,10 +237,11 @@ def _plan(sync: _Sync, summary: SyncSummary, me: dict, liked: bool, playlist_ids
 def sync_library(library: Library, client: SpotifyClient, *, liked: bool = True,
                  playlist_ids: list[str] | None = None, all_playlists: bool = False,
                  on_progress: Callable[[SyncProgress], None] | None = None,
-                 remember_selection: bool = True) -> SyncSummary:
+                 remember_selection: bool = True, parent_job_id: int | None = None) -> SyncSummary:
     """Sync the chosen sources. Spotify trouble never raises: the summary says done, paused or failed."""
     wanted = (["liked"] if liked else []) + (["all playlists"] if all_playlists else list(playlist_ids or []))
-    summary = SyncSummary(job_id=create_job(library, "sync", ", ".join(wanted) or "nothing"))
+    summary = SyncSummary(job_id=create_job(library, "sync", ", ".join(wanted) or "nothing",
+                                            parent_id=parent_job_id))
     sync = _Sync(library, client, on_progress, summary.job_id)
     plan: list = []
     try:

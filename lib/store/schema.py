@@ -242,6 +242,28 @@ def _recreate_track_view(cur: duckdb.DuckDBPyConnection) -> None:
     create_track_view(cur)
 
 
+def _m050_listening_autopilot(cur: duckdb.DuckDBPyConnection) -> None:
+    from lib.store.track_view import create_track_view
+
+    cur.execute("""
+        -- Autopilot: when each task runs ('rule:<id>' pushes a rule, 'listening' reads history) and how it went.
+        CREATE TABLE schedules (
+            task VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,                -- 'off' | 'hours' | 'daily' | 'weekly'
+            every_hours INTEGER,                  -- kind 'hours'
+            at_time VARCHAR,                      -- 'HH:MM' UTC, kinds 'daily' and 'weekly'
+            weekday INTEGER,                      -- 0 = Monday, kind 'weekly'
+            mode VARCHAR NOT NULL DEFAULT 'overwrite',   -- pushes: 'overwrite' | 'merge'
+            last_run_at TIMESTAMP,
+            last_status VARCHAR,                  -- 'done' | 'paused' | 'failed' | 'skipped'
+            last_message VARCHAR,
+            last_job_id BIGINT,
+            updated_at TIMESTAMP DEFAULT current_timestamp
+        );
+    """)
+    create_track_view(cur)  # creates plays and top_tracks (the view reads them), adds the listening columns
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_track_view", _m002_track_view),
@@ -249,6 +271,7 @@ MIGRATIONS: list[Migration] = [
     ("021_computed_classes", _recreate_track_view),
     ("030_search_columns", _recreate_track_view),
     ("040_data_version", lambda cur: cur.execute("CREATE SEQUENCE IF NOT EXISTS data_version")),
+    ("050_listening_autopilot", _m050_listening_autopilot),
 ]
 
 

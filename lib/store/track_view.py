@@ -29,6 +29,11 @@ TRACK_VIEW_COLUMNS: dict[str, str] = {
     "explicit": "boolean", "liked": "boolean", "added_at": "timestamp", "liked_at": "timestamp",
     "label": "text", "origin": "text", "source_ids": "list",
     "custom_num": "map", "custom_text": "map",
+    # Listening history (plays are kept forever; top ranks are the latest list read, 1 = top, null = not in it).
+    # Counts relative to now are NOT stored (they would go stale without a write): the rules compute
+    # plays_last_30_days from play_times at query time.
+    "play_count": "number", "last_played_at": "timestamp", "play_times": "timestamps",
+    "top_rank_short": "number", "top_rank_medium": "number", "top_rank_long": "number",
 }
 
 # Lower-cased copies of the list fields, stored after the columns above and never shown: the
@@ -47,7 +52,8 @@ _FEATURE_SQL = ",\n        ".join(
 # to the tracks being refreshed before the windows and aggregates run (a filter on the view's
 # output is not pushed through them, which made refreshing 500 tracks cost as much as 100k).
 _SCOPED_TABLES = (("ev_s", "enrichment_values"), ("ta_s", "track_artists"), ("st_s", "source_tracks"),
-                  ("cl_s", "classifications"), ("cc_s", "computed_classes"), ("t_s", "tracks"))
+                  ("cl_s", "classifications"), ("cc_s", "computed_classes"), ("t_s", "tracks"),
+                  ("pl_s", "plays"), ("tt_s", "top_tracks"))
 
 
 def _scope_ctes(where: str) -> str:
@@ -116,6 +122,20 @@ cls AS (
     FROM cls_rows
     GROUP BY track_id
 ),
+listening AS (
+    SELECT track_id, count(*) AS play_count, max(played_at) AS last_played_at,
+        list(played_at ORDER BY played_at) AS play_times
+    FROM pl_s
+    GROUP BY track_id
+),
+tops AS (
+    SELECT track_id,
+        min(rank) FILTER (WHERE term = 'short_term') AS top_rank_short,
+        min(rank) FILTER (WHERE term = 'medium_term') AS top_rank_medium,
+        min(rank) FILTER (WHERE term = 'long_term') AS top_rank_long
+    FROM tt_s
+    GROUP BY track_id
+),
 base AS (
     SELECT t.*, al.name AS album_name, al.label AS album_label,
         coalesce(try_cast(feat.release_date_text AS DATE), al.release_date) AS rel_date
@@ -146,13 +166,19 @@ SELECT
     b.origin,
     coalesce(mem.source_ids, []::VARCHAR[]) AS source_ids,
     coalesce(custom.custom_num, MAP {{}}::MAP(VARCHAR, DOUBLE)) AS custom_num,
-    coalesce(custom.custom_text, MAP {{}}::MAP(VARCHAR, VARCHAR)) AS custom_text
+    coalesce(custom.custom_text, MAP {{}}::MAP(VARCHAR, VARCHAR)) AS custom_text,
+    coalesce(listening.play_count, 0) AS play_count,
+    listening.last_played_at,
+    coalesce(listening.play_times, []::TIMESTAMP[]) AS play_times,
+    tops.top_rank_short, tops.top_rank_medium, tops.top_rank_long
 FROM base b
 LEFT JOIN feat USING (track_id)
 LEFT JOIN custom USING (track_id)
 LEFT JOIN arts USING (track_id)
 LEFT JOIN mem USING (track_id)
 LEFT JOIN cls USING (track_id)
+LEFT JOIN listening USING (track_id)
+LEFT JOIN tops USING (track_id)
 """
 
 # The CTEs, then the documented columns as `flat`, then every column of track_view.
@@ -195,8 +221,10 @@ def _rebuild_in_ranges(cur: duckdb.DuckDBPyConnection) -> None:
 def create_track_view(cur: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the source view and an up-to-date materialized `track_view`."""
     from lib.store.classification import COMPUTED_TABLE_SQL
+    from lib.store.listening_store import LISTENING_TABLES_SQL
 
     cur.execute(COMPUTED_TABLE_SQL)
+    cur.execute(LISTENING_TABLES_SQL)
     cur.execute(TRACK_VIEW_SOURCE_SQL)
     refresh_track_view(cur)
 

@@ -27,6 +27,7 @@ class AccountsMixin:
         self._auth_lock = threading.Lock()
         self.codes: dict[str, dict] = {}
         self.access_tokens: dict[str, float] = {}        # token -> expires at (epoch seconds)
+        self.access_scopes: dict[str, set[str]] = {}     # token -> granted scopes
         self.refresh_tokens: dict[str, dict] = {}        # token -> {"scope", "status": ok|revoked|expired}
         self.deny_authorization = False                  # next /authorize answers error=access_denied
         self.rotate_refresh_tokens = False               # PKCE-style single-use refresh tokens
@@ -37,6 +38,7 @@ class AccountsMixin:
         access, refresh = "AT-" + secrets.token_urlsafe(24), "RT-" + secrets.token_urlsafe(24)
         with self._auth_lock:
             self.access_tokens[access] = time.time() + self.token_ttl
+            self.access_scopes[access] = set(scope.split())
             self.refresh_tokens[refresh] = {"scope": scope, "status": "ok"}
         return {"access_token": access, "token_type": "Bearer", "expires_in": self.token_ttl, "scope": scope,
                 "refresh_token": refresh, "expires_at": int(time.time()) + self.token_ttl}
@@ -63,6 +65,13 @@ class AccountsMixin:
             raise SpotifyHTTPError(401, "Invalid access token")
         if expires_at <= time.time():
             raise SpotifyHTTPError(401, "The access token expired")
+
+    def require_scope(self, header: str, scope: str) -> None:
+        """403 as Spotify answers a token that was not granted `scope`."""
+        with self._auth_lock:
+            granted = self.access_scopes.get(header[len("Bearer "):], set())
+        if scope not in granted:
+            raise SpotifyHTTPError(403, "Insufficient client scope")
 
     # --- endpoints --------------------------------------------------------------------------
     def accounts(self, method: str, path: str, query: dict, headers, body):
@@ -140,6 +149,7 @@ class AccountsMixin:
                 return _oauth_error("invalid_grant", f"Refresh token {info['status']}")
             access = "AT-" + secrets.token_urlsafe(24)
             self.access_tokens[access] = time.time() + self.token_ttl
+            self.access_scopes[access] = set(info["scope"].split())
             payload = {"access_token": access, "token_type": "Bearer", "expires_in": self.token_ttl,
                        "scope": info["scope"]}
             if self.rotate_refresh_tokens:

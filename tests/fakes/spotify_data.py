@@ -64,6 +64,11 @@ class FakeData:
         self.followed: list[str] = []                   # playlist ids in /me/playlists order
         self._counter = itertools.count(1)
         self._clock = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+        # Listening: every play (epoch ms, track id, context uri or None), newest first; Spotify serves
+        # only the newest `history_window` of them. Top tracks by term, best first.
+        self.plays: list[tuple[int, str, str | None]] = []
+        self.history_window = 50
+        self.top: dict[str, list[str]] = {"short_term": [], "medium_term": [], "long_term": []}
 
     # --- builders ---------------------------------------------------------------------------
     def _tick(self) -> str:
@@ -150,6 +155,32 @@ class FakeData:
         with self.lock:
             drop = set(track_ids)
             self.liked = [(a, t) for a, t in self.liked if t not in drop]
+
+    # --- listening --------------------------------------------------------------------------
+    def play(self, track_ids: list[str], start: datetime | None = None, context: str | None = None,
+             gap_s: int = 200) -> list[int]:
+        """Record plays, in order, `gap_s` apart from `start` (default: after the newest play); their epoch ms."""
+        with self.lock:
+            at = start or (datetime.fromtimestamp(self.plays[0][0] / 1000, UTC) + timedelta(seconds=gap_s)
+                           if self.plays else self._clock)
+            stamps = []
+            for i, tid in enumerate(track_ids):
+                ms = int((at + timedelta(seconds=gap_s * i)).timestamp() * 1000) + 123
+                self.plays.append((ms, tid, context))
+                stamps.append(ms)
+            self.plays.sort(key=lambda p: p[0], reverse=True)
+            return stamps
+
+    def play_object(self, play: tuple[int, str, str | None], base: str) -> dict:
+        ms, tid, context = play
+        moment = datetime.fromtimestamp(ms / 1000, UTC)
+        ctx = None
+        if context:
+            kind, _, ident = context.removeprefix("spotify:").partition(":")
+            ctx = {"type": kind, "uri": context, "href": f"{base}{kind}s/{ident}",
+                   "external_urls": {"spotify": f"https://open.spotify.com/{kind}/{ident}"}}
+        return {"track": self.tracks[tid], "context": ctx,
+                "played_at": moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"}
 
     # --- playlists --------------------------------------------------------------------------
     def add_playlist(self, name: str, track_ids: list[str] | None = None, *, owner: str | None = None,

@@ -14,6 +14,10 @@ REMOVED = [re.compile(p) for p in (
     r"^markets$", r"^browse/.*$",
 )]
 MAX_PAGE = 50
+TIME_RANGES = ("short_term", "medium_term", "long_term")
+# Endpoints that need a scope beyond the library ones (403 "Insufficient client scope" without it).
+LISTENING_ROUTES = {"me/player/recently-played": "user-read-recently-played", "me/top/tracks": "user-top-read",
+                    "me/top/artists": "user-top-read"}
 MAX_WRITE = 100
 MAX_LIBRARY_URIS = 40
 
@@ -91,6 +95,14 @@ class RoutesMixin:
                                           lambda pl: data.playlist_object(pl, self._base(), full=False))
             if method == "POST":
                 return self._create_playlist(body)
+        if path == "me/player/recently-played" and method == "GET":
+            return 200, {}, self._recently_played(query)
+        if path == "me/top/tracks" and method == "GET":
+            time_range = query.get("time_range") or "medium_term"
+            if time_range not in TIME_RANGES:
+                raise SpotifyHTTPError(400, "Invalid time range")
+            return 200, {}, self.page(path, data.top[time_range], query, lambda tid: data.tracks[tid],
+                                      {"time_range": time_range})
         if path == "me/library" and method in ("PUT", "DELETE"):
             return self._library_write(method, query)
         if path == "me/library/contains" and method == "GET":
@@ -117,6 +129,26 @@ class RoutesMixin:
             if method == "PUT":
                 return self._change_details(playlist, body)
         raise SpotifyHTTPError(404, "Service not found")
+
+    # --- listening ------------------------------------------------------------------------
+    def _recently_played(self, query: dict) -> dict:
+        """A cursor page, newest first: `after` (ms) returns plays after it, `before` plays before it;
+        only the newest `history_window` plays exist; `next` pages backwards with `before`."""
+        limit = _int(query, "limit", 20, 1, MAX_PAGE, "Invalid limit")
+        if query.get("after") and query.get("before"):
+            raise SpotifyHTTPError(400, "Only one of after and before may be given")
+        after = _int(query, "after", -1, 0, 10**14, "Invalid after")
+        before = _int(query, "before", 10**14, 0, 10**14, "Invalid before")
+        window = self.data.plays[:self.data.history_window]
+        chosen = [p for p in window if after < p[0] < before]
+        items = chosen[:limit]
+        base = f"{self._base()}me/player/recently-played"
+        shown = {k: query[k] for k in ("limit", "after", "before") if query.get(k)}
+        cursors = {"after": str(items[0][0]), "before": str(items[-1][0])} if items else None
+        return {"href": f"{base}?{urlencode(shown)}", "limit": limit, "cursors": cursors,
+                "next": f"{base}?{urlencode({'before': items[-1][0], 'limit': limit})}"
+                if len(chosen) > limit else None,
+                "items": [self.data.play_object(p, self._base()) for p in items]}
 
     # --- playlists --------------------------------------------------------------------------
     def _create_playlist(self, body):

@@ -20,11 +20,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.fakes.spotify_accounts import AccountsMixin
-from tests.fakes.spotify_routes import RoutesMixin, SpotifyHTTPError
+from tests.fakes.spotify_routes import LISTENING_ROUTES, RoutesMixin, SpotifyHTTPError
 
-FULL_SCOPE = ("playlist-modify-private playlist-modify-public playlist-read-collaborative "
+CORE_SCOPE = ("playlist-modify-private playlist-modify-public playlist-read-collaborative "
               "playlist-read-private user-library-read")
+FULL_SCOPE = CORE_SCOPE + " user-read-recently-played user-top-read"
 WRITE_METHODS = ("POST", "PUT", "DELETE")
+FAKE_CLIENT_ID = "0123456789abcdef0123456789abcdef"     # real Client IDs are 32 hex characters
 
 
 @dataclass
@@ -58,7 +60,7 @@ class Fault:
 class FakeSpotify(AccountsMixin, RoutesMixin):
     """One fake account (`data`), its OAuth client and the HTTP server in a background thread."""
 
-    def __init__(self, *, client_id: str = "fake-client-id", client_secret: str = "fake-client-secret",
+    def __init__(self, *, client_id: str = FAKE_CLIENT_ID, client_secret: str = "fake-client-secret",
                  redirect_uris: list[str] | None = None, user_id: str = "jane123", token_ttl: int = 3600):
         from tests.fakes.spotify_data import FakeData
 
@@ -167,8 +169,11 @@ class FakeSpotify(AccountsMixin, RoutesMixin):
             return 404, {}, {"error": {"status": 404, "message": "Service not found"}}
         try:
             self.check_bearer(headers.get("Authorization"))
+            route = path[len("/v1/"):].rstrip("/")
+            if route in LISTENING_ROUTES:
+                self.require_scope(headers.get("Authorization"), LISTENING_ROUTES[route])
             with self.data.lock:
-                return self.route(method, path[len("/v1/"):].rstrip("/"), query, body)
+                return self.route(method, route, query, body)
         except SpotifyHTTPError as err:
             return err.status, err.headers, err.payload()
 
@@ -270,7 +275,8 @@ def write_token_cache(path: str | Path, token_info: dict) -> None:
     os.chmod(path, 0o600)
 
 
-def connected_settings(fake: FakeSpotify, tmp_path: str | Path, *, pkce: bool = False, db: str | None = None):
+def connected_settings(fake: FakeSpotify, tmp_path: str | Path, *, pkce: bool = False, db: str | None = None,
+                       scope: str = FULL_SCOPE):
     """Settings pointing at the fake with a valid token cache already written (no browser flow)."""
     from lib.config import load_settings
 
@@ -284,10 +290,10 @@ def connected_settings(fake: FakeSpotify, tmp_path: str | Path, *, pkce: bool = 
         spotify_redirect_uri=fake.redirect_uris[0], spotify_api_url=fake.api_url,
         spotify_accounts_url=fake.accounts_url, http_timeout=5.0,
     )
-    write_token_cache(token_cache, fake.issue_token(FULL_SCOPE))
+    write_token_cache(token_cache, fake.issue_token(scope))
     return settings
 
 
-__all__ = ["FULL_SCOPE", "Fault", "FakeSpotify", "RequestRecord", "connected_settings", "fake_spotify",
+__all__ = ["CORE_SCOPE", "FULL_SCOPE", "Fault", "FakeSpotify", "RequestRecord", "connected_settings", "fake_spotify",
            "fault_payload", "write_token_cache"]
 

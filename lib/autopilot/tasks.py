@@ -1,0 +1,87 @@
+"""What is due: every task's schedule, last and next run, read from the library (no Spotify request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from lib.autopilot.schedule import LISTENING_TASK, Schedule, rule_task
+from lib.errors import ValidationError
+from lib.store import latest_job
+from lib.store.db import Library
+from lib.store.schedule_store import save_schedule, schedule_rows
+
+ENRICH_SETTING = "autopilot.enrich"      # provider ids autopilot runs on new tracks
+HEARTBEAT_KEY = "autopilot.last_check"   # meta: when autopilot last looked (even when nothing was due)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task: str
+    label: str
+    schedule: Schedule
+    last_run_at: datetime | None
+    last_status: str | None
+    last_message: str | None
+    next_run_at: datetime | None
+    due: bool
+
+    @property
+    def rule_id(self) -> str | None:
+        return self.task.removeprefix("rule:") if self.task.startswith("rule:") else None
+
+
+def task_states(library: Library, now: datetime | None = None) -> list[TaskState]:
+    """The listening task, then every enabled rule, with when each runs next (disabled rules never run)."""
+    from lib.store.rules_repo import list_rules
+
+    now = now or utcnow()
+    rows = schedule_rows(library)
+    tasks = [(LISTENING_TASK, "Listening history & top tracks")]
+    tasks += [(rule_task(s.rule_id), s.name) for s in list_rules(library) if s.enabled]
+    paused = paused_until(library, now)
+    out = []
+    for task, label in tasks:
+        row = rows.get(task) or {}
+        schedule = Schedule.from_row(row)
+        last = row.get("last_run_at")
+        upcoming = schedule.next_run(last, row.get("updated_at"), now)
+        if upcoming is not None and paused is not None:
+            upcoming = max(upcoming, paused)
+        out.append(TaskState(task, label, schedule, last, row.get("last_status"), row.get("last_message"),
+                             upcoming, upcoming is not None and upcoming <= now))
+    return out
+
+
+def set_schedule(library: Library, task: str, schedule: Schedule) -> None:
+    """Store a task's schedule (validated by Schedule); unknown rules are refused."""
+    from lib.store.rules_repo import get_rule
+
+    if task != LISTENING_TASK:
+        rule_id = task.removeprefix("rule:")
+        if not task.startswith("rule:") or get_rule(library, rule_id) is None:
+            raise ValidationError(f"No rule {rule_id!r} to schedule.")
+    save_schedule(library, task, kind=schedule.kind, every_hours=schedule.every_hours, at_time=schedule.at_time,
+                  weekday=schedule.weekday, mode=schedule.mode)
+
+
+def paused_until(library: Library, now: datetime | None = None) -> datetime | None:
+    """The end of a quota pause still in effect (from the last autopilot run or sync), else None."""
+    now = now or utcnow()
+    ends = [job.paused_until for job in (latest_job(library, "autopilot"), latest_job(library, "sync"))
+            if job is not None and job.status == "paused" and job.paused_until]
+    until = max(ends, default=None)
+    return until if until is not None and until > now else None
+
+
+def last_check(library: Library) -> datetime | None:
+    row = library.query_one("SELECT value FROM meta WHERE key = ?", [HEARTBEAT_KEY])
+    return datetime.fromisoformat(row[0]) if row else None
+
+
+def record_check(library: Library, now: datetime) -> None:
+    library.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [HEARTBEAT_KEY, now.isoformat()])
