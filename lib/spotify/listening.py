@@ -60,8 +60,8 @@ def read_history(library: Library, client: SpotifyClient) -> int:
         if older_than_known or not page.get("next") or not before:
             break
         page = client.recently_played(before_ms=int(before))
-    with library.transaction() as cur:
-        return store_plays(cur, tracks, plays)
+    with library.write() as w:
+        return store_plays(w, tracks, plays)
 
 
 def read_top(library: Library, client: SpotifyClient, terms=TERMS) -> list[str]:
@@ -70,8 +70,8 @@ def read_top(library: Library, client: SpotifyClient, terms=TERMS) -> list[str]:
     for term in terms:
         page = client.top_tracks(term)
         records = [r for r in (track_record(t) for t in page.get("items") or []) if r is not None]
-        with library.transaction() as cur:
-            replace_top(cur, term, records, datetime.now(UTC).replace(tzinfo=None))
+        with library.write() as w:
+            replace_top(w, term, records, datetime.now(UTC).replace(tzinfo=None))
         done.append(term)
     return done
 

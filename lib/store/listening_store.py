@@ -10,7 +10,7 @@ import duckdb
 
 from lib.store.catalog import TrackRecord, upsert_tracks
 from lib.store.db import Library
-from lib.store.track_view import refresh_track_view
+from lib.store.unit_of_work import Write
 
 TERMS = ("short_term", "medium_term", "long_term")
 _TOP_READ = "top_read_at:"          # meta key prefix: when each term's list was last read (it may be empty)
@@ -43,27 +43,28 @@ class Play:
     context_uri: str | None = None
 
 
-def store_plays(cur: duckdb.DuckDBPyConnection, tracks: Sequence[TrackRecord], plays: Sequence[Play],
-                origin: str = "spotify") -> int:
-    """Add plays not stored yet (the same play read twice is kept once); return how many were new."""
+def store_plays(w: Write, tracks: Sequence[TrackRecord], plays: Sequence[Play], origin: str = "spotify") -> int:
+    """Add plays not stored yet (the same play read twice is kept once); return how many were new.
+    Tracks the library lacks are added (a play may be of a track in none of your sources)."""
     if not plays:
         return 0
+    cur = w.cur
     before = cur.execute("SELECT count(*) FROM plays").fetchone()[0]
     upsert_tracks(cur, _missing(cur, tracks), origin=origin)
     cur.executemany("INSERT INTO plays (track_id, played_at, context_type, context_uri) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT DO NOTHING",
                     [[p.track_id, p.played_at, p.context_type, p.context_uri] for p in plays])
     added = cur.execute("SELECT count(*) FROM plays").fetchone()[0] - before
-    if added:
-        refresh_track_view(cur, [p.track_id for p in plays])
+    w.touch(tracks=[p.track_id for p in plays])
     return added
 
 
-def replace_top(cur: duckdb.DuckDBPyConnection, term: str, tracks: Sequence[TrackRecord], read_at: datetime,
+def replace_top(w: Write, term: str, tracks: Sequence[TrackRecord], read_at: datetime,
                 origin: str = "spotify") -> None:
     """The term's list as just read (rank = position + 1); tracks that left the list lose their rank."""
     if term not in TERMS:
         raise ValueError(f"unknown term {term!r}")
+    cur = w.cur
     old = [r[0] for r in cur.execute("SELECT track_id FROM top_tracks WHERE term = ?", [term]).fetchall()]
     upsert_tracks(cur, _missing(cur, tracks), origin=origin)
     cur.execute("DELETE FROM top_tracks WHERE term = ?", [term])
@@ -71,7 +72,7 @@ def replace_top(cur: duckdb.DuckDBPyConnection, term: str, tracks: Sequence[Trac
     if tracks:
         cur.executemany("INSERT INTO top_tracks (term, rank, track_id, read_at) VALUES (?, ?, ?, ?)",
                         [[term, rank, t.track_id, read_at] for rank, t in enumerate(tracks, start=1)])
-    refresh_track_view(cur, [*old, *(t.track_id for t in tracks)])
+    w.touch(tracks=[*old, *(t.track_id for t in tracks)])
 
 
 def _missing(cur: duckdb.DuckDBPyConnection, tracks: Sequence[TrackRecord]) -> list[TrackRecord]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lib.store.db import Library
 
@@ -20,11 +20,11 @@ def save_schedule(library: Library, task: str, *, kind: str, every_hours: int | 
                   weekday: int | None, mode: str) -> None:
     """Insert or change a task's schedule; its last outcome is kept."""
     library.execute(
-        "INSERT INTO schedules (task, kind, every_hours, at_time, weekday, mode) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (task) DO UPDATE SET kind = excluded.kind, every_hours = excluded.every_hours,"
-        " at_time = excluded.at_time, weekday = excluded.weekday, mode = excluded.mode,"
-        " updated_at = current_timestamp",
-        [task, kind, every_hours, at_time, weekday, mode])
+        "INSERT INTO schedules (task, kind, every_hours, at_time, weekday, mode, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task) DO UPDATE SET kind = excluded.kind,"
+        " every_hours = excluded.every_hours, at_time = excluded.at_time, weekday = excluded.weekday,"
+        " mode = excluded.mode, updated_at = excluded.updated_at",
+        [task, kind, every_hours, at_time, weekday, mode, datetime.now(UTC).replace(tzinfo=None)])
 
 
 def record_run(cur, task: str, ran_at: datetime | None, status: str, message: str, job_id: int | None) -> None:
