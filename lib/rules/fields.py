@@ -46,9 +46,11 @@ LABELS = {
     "duration_s": "duration (s)", "duration_ms": "duration (ms)", "explicit": "explicit", "liked": "liked",
     "added_at": "added", "liked_at": "liked on", "label": "label", "track_id": "track id", "uri": "URI",
     "origin": "origin", "source_ids": "source ids",
+    "play_count": "plays", "last_played_at": "last played", "top_rank_short": "top rank (4 weeks)",
+    "top_rank_medium": "top rank (6 months)", "top_rank_long": "top rank (year)",
 }
 
-_HIDDEN_COLUMNS = {"custom_num", "custom_text"}
+_HIDDEN_COLUMNS = {"custom_num", "custom_text", "play_times"}
 
 
 @dataclass(frozen=True)
