@@ -1,8 +1,9 @@
 """Enrich page: providers with coverage and runs, the mood map, genre families, labels and features files."""
 
 from ui.enrich import render_enrich_page
-from ui.state import current_library, is_demo, require_app_frame, settings
+from ui.state import current_library, is_demo, library_guard, require_app_frame, settings
 
 require_app_frame()
 
-render_enrich_page(current_library(), settings(), demo=is_demo())
+with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+    render_enrich_page(current_library(), settings(), demo=is_demo())

@@ -4,17 +4,18 @@ import streamlit as st
 
 from lib.explore import library_overview
 from ui.explore import render_explorer, render_overview
-from ui.state import current_library, is_demo, require_app_frame
+from ui.state import current_library, is_demo, library_guard, require_app_frame
 
 require_app_frame()
 
-st.title("Explore")
-library = current_library()
-if is_demo():
-    st.caption("Demo library — generated sample data. Switch to *My library* in the sidebar for your own.")
-overview = library_overview(library)
-render_overview(overview)
-if overview.total_tracks == 0:
-    st.info("This library has no tracks yet. Import an Exportify CSV on **Sources & import** or connect Spotify.")
-    st.stop()
-render_explorer(library)
+with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+    st.title("Explore")
+    library = current_library()
+    if is_demo():
+        st.caption("Demo library — generated sample data. Switch to *My library* in the sidebar for your own.")
+    overview = library_overview(library)
+    render_overview(overview)
+    if overview.total_tracks == 0:
+        st.info("This library has no tracks yet. Import an Exportify CSV on **Sources & import** or connect Spotify.")
+        st.stop()
+    render_explorer(library)

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from ui.push import render_push_page
-from ui.state import require_app_frame
+from ui.state import library_guard, require_app_frame
 
 require_app_frame()
 
-st.title("Push to Spotify")
-st.caption("Each rule becomes a playlist. See exactly what will change, push only that, and undo it later.")
-render_push_page()
+with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+    st.title("Push to Spotify")
+    st.caption("Each rule becomes a playlist. See exactly what will change, push only that, and undo it later.")
+    render_push_page()

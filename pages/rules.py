@@ -3,11 +3,12 @@
 import streamlit as st
 
 from ui.rules import render_rules_page
-from ui.state import current_library, is_demo, require_app_frame
+from ui.state import current_library, is_demo, library_guard, require_app_frame
 
 require_app_frame()
 
-st.title("Rules")
-if is_demo():
-    st.caption("Demo library — rules you save here stay in the demo library.")
-render_rules_page(current_library())
+with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+    st.title("Rules")
+    if is_demo():
+        st.caption("Demo library — rules you save here stay in the demo library.")
+    render_rules_page(current_library())

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from ui.spotify import render_connect_page
-from ui.state import require_app_frame
+from ui.state import library_guard, require_app_frame
 
 require_app_frame()
 
-st.title("Connect & sync")
-render_connect_page()
+with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+    st.title("Connect & sync")
+    render_connect_page()

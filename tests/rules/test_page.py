@@ -138,3 +138,127 @@ def test_deleting_a_pushed_rule_names_its_playlist_and_points_to_push(app):
     assert "upbeat-2010s" not in {s.rule_id for s in list_rules(library)}
     assert get_link(library, "upbeat-2010s") is not None  # the Push page decides: unfollow or leave it
     assert any("Open **Push**" in m.value for m in [*at.success, *at.info, *at.markdown, *at.toast])
+
+
+def _new_rule(at, name: str):
+    at.selectbox(key="rules.picker").set_value("__new__").run()
+    at.text_input(key=_key(at, ".name")).set_value(name).run()
+    return at
+
+
+def _key(at, suffix: str) -> str:
+    return f"rules.g{at.session_state['rules.gen']}{suffix}"
+
+
+def test_a_new_rules_id_follows_its_name_until_edited(app):
+    at, library = app
+    _new_rule(at, "Evening Jazz")
+    assert at.text_input(key=_key(at, ".id")).value == "evening-jazz"
+    at.button(key="rules.save").click().run()
+    assert not at.exception
+    assert get_rule(library, "evening-jazz").name == "Evening Jazz"
+    _new_rule(at, "Evening Jazz")               # the same name again: the id moves on, the save works
+    assert at.text_input(key=_key(at, ".id")).value == "evening-jazz-2"
+    at.button(key="rules.save").click().run()
+    assert get_rule(library, "evening-jazz-2").version == 1
+    _new_rule(at, "Morning")
+    at.text_input(key=_key(at, ".id")).set_value("wake-up").run()
+    at.text_input(key=_key(at, ".name")).set_value("Morning coffee").run()
+    assert at.text_input(key=_key(at, ".id")).value == "wake-up"     # edited by hand: it stays
+
+
+def test_a_name_of_only_spaces_is_refused(app):
+    at, _ = app
+    _new_rule(at, "   ")
+    assert any("give the playlist a name" in e.value for e in at.error)
+    assert at.button(key="rules.save").disabled
+
+
+def test_whole_number_fields_stay_whole_and_sliders_step_to_fit(app):
+    at, library = app
+    _new_rule(at, "Years")
+    field = next(s for s in at.selectbox if s.key and s.key.endswith(".field"))
+    uid = field.key.split(".")[1]
+    field.set_value("release_year").run()
+    at.selectbox(key=f"rules.{uid}.release_year.op").set_value("between").run()
+    years = at.slider(key=f"rules.{uid}.release_year.between.v")
+    assert years.step == 1
+    assert isinstance(years.value[0], int)
+    years.set_value((2010, 2015)).run()
+    at.button(key="rules.save").click().run()
+    value = get_rule(library, "years").rule.match.conditions[0].value
+    assert value == [2010, 2015]
+    assert all(type(v) is int for v in value)
+    field = next(s for s in at.selectbox if s.key and s.key.endswith(".field"))
+    uid = field.key.split(".")[1]
+    field.set_value("tempo").run()
+    at.selectbox(key=f"rules.{uid}.tempo.op").set_value("between").run()
+    assert at.slider(key=f"rules.{uid}.tempo.between.v").step == 1
+    at.selectbox(key=f"rules.{uid}.field").set_value("valence").run()
+    at.selectbox(key=f"rules.{uid}.valence.op").set_value("between").run()
+    assert at.slider(key=f"rules.{uid}.valence.between.v").step == pytest.approx(0.01)
+
+
+def test_an_infinite_value_in_the_library_leaves_the_widgets_usable(app):
+    at, library = app
+    library.execute("UPDATE track_view SET tempo = 'inf'::DOUBLE, popularity = -1e300"
+                    " WHERE track_id = (SELECT min(track_id) FROM track_view)")
+    at.session_state["rules.gen"] = at.session_state["rules.gen"]   # a fresh run with the new data version
+    _new_rule(at, "Fast")
+    field = next(s for s in at.selectbox if s.key and s.key.endswith(".field"))
+    uid = field.key.split(".")[1]
+    field.set_value("tempo").run()
+    at.selectbox(key=f"rules.{uid}.tempo.op").set_value("between").run()
+    assert not at.exception
+    slider = at.slider(key=f"rules.{uid}.tempo.between.v")
+    assert slider.max < 1000                               # the finite range, not infinity
+    at.selectbox(key=f"rules.{uid}.field").set_value("popularity").run()
+    at.selectbox(key=f"rules.{uid}.popularity.op").set_value("between").run()
+    assert not at.exception
+    at.switch_page("pages/explore.py").run()
+    at.multiselect(key="explore.range_fields").set_value(["tempo", "popularity"]).run()
+    assert not at.exception
+    assert at.slider(key="explore.range.tempo").max < 1000
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    (b'{"version": 1, "rules": [{"id": "deep", "name": "Deep", "match": ' + b'{"conditions": [' * 600
+     + b']}' * 600 + b'}]}', "Nothing was imported"),
+    (b'{"version": 1, "rules": [{"id": "big", "name": "Big", "match": {"conditions": [{"field": "tempo", '
+     b'"operator": "gte", "value": 1' + b'0' * 400 + b'}]}}]}', "Nothing was imported"),
+    (b'/etc/passwd', "is not a rules file"),
+])
+def test_a_bad_rules_file_shows_one_clear_message(app, body, says):
+    at, library = app
+    before = {s.rule_id: s.version for s in list_rules(library)}
+    at.file_uploader(key="rules.upload").set_value(("rules.json", body, "application/json")).run()
+    at.button(key="rules.import").click().run()
+    assert not at.exception
+    assert any(says in e.value for e in at.error)
+    assert {s.rule_id: s.version for s in list_rules(library)} == before
+
+
+def test_a_library_held_by_another_program_shows_a_message_and_a_retry(app, tmp_path):
+    import subprocess
+    import sys
+
+    from ui.state import _open_demo
+
+    at, library = app
+    _open_demo(library.target).busy_timeout = 0.3
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+                               " print('held', flush=True); time.sleep(60)", library.target], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at.run()
+        assert not at.exception
+        assert any("in use by another program" in e.value and "PID" not in e.value for e in at.error)
+    finally:
+        holder.kill()
+        holder.wait()
+    retry = next(b for b in at.button if b.key and b.key.endswith(".retry"))
+    retry.click().run()
+    assert not at.exception
+    assert not at.error
+    assert _metric(at, "Tracks") > 0
