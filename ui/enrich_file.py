@@ -54,3 +54,5 @@ def render_features_file(library: Library) -> None:
                    f"({', '.join(report.fields) or 'no fields'}).")
         if report.unmatched_keys:
             st.info("Not in the library (sample): " + ", ".join(report.unmatched_keys))
+        if report.left_out:
+            st.warning("Left out (not finite numbers): " + "; ".join(report.left_out))

@@ -57,6 +57,8 @@ def _import(library, args) -> int:
           f"fields: {', '.join(report.fields)}")
     if report.unmatched_keys:
         print(f"unmatched keys (sample): {', '.join(report.unmatched_keys)}")
+    for message in report.left_out:
+        print(f"  {message}", file=sys.stderr)
     return 0
 
 

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from lib.enrich.errors import EnrichError
+from lib.rules.fields import CUSTOM_NAME
 from lib.store import enrichment_store, refresh_track_view
 from lib.store.catalog import parse_release_date, write_enrichment_frame
 from lib.store.db import Library
@@ -38,6 +40,7 @@ class FeatureImportReport:
     fields: list[str]
     custom_fields: dict[str, str] = field(default_factory=dict)    # x_name → 'number' | 'text'
     unmatched_keys: list[str] = field(default_factory=list)         # a sample
+    left_out: list[str] = field(default_factory=list)               # values that are not finite numbers
 
 
 def read_features_file(source: str | Path | IO[bytes], name: str | None = None) -> pd.DataFrame:
@@ -90,8 +93,15 @@ def _key_of(value: str, kind: str) -> tuple[str, str] | None:
 
 def _is_numeric(series: pd.Series) -> bool:
     present = series.dropna()
-    present = present[present.astype(str).str.strip() != ""]
+    present = present[(present.astype(str).str.strip() != "") & ~_not_finite(present)]
     return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().mean() >= 0.95
+
+
+def _not_finite(series: pd.Series) -> pd.Series:
+    """Cells holding inf, NaN or a number too large for a float."""
+    text = series.astype(str).str.strip()
+    numbers = pd.to_numeric(series, errors="coerce")
+    return text.str.fullmatch(r"(?i)[+-]?(inf|infinity|nan)") | np.isinf(numbers)
 
 
 def _column_values(series: pd.Series, target: str) -> pd.DataFrame:
@@ -102,7 +112,8 @@ def _column_values(series: pd.Series, target: str) -> pd.DataFrame:
         out["list_value"] = series.map(lambda v: [p.strip() for p in re.split(r"[,;|]", str(v)) if p.strip()]
                                        if pd.notna(v) else None)
     elif target in FEATURE_FIELDS or (target.startswith("x_") and _is_numeric(series)):
-        out["num_value"] = pd.to_numeric(series, errors="coerce")
+        numbers = pd.to_numeric(series, errors="coerce")
+        out["num_value"] = numbers.where(np.isfinite(numbers))  # inf and NaN are left out (and reported)
     elif target == "release_date":
         dates = series.map(lambda v: parse_release_date(str(v).split(".")[0])[0] if pd.notna(v) else None)
         out["text_value"] = dates.map(lambda d: d.isoformat() if d else None)
@@ -122,8 +133,17 @@ def import_features_file(library: Library, frame: pd.DataFrame, *, key_column: s
     for column, target in targets.items():
         if column not in frame.columns:
             raise EnrichError(f"mapped column {column!r} is not in the file")
-        if target not in KNOWN_FIELDS and not re.fullmatch(r"x_[a-z0-9_]+", target):
-            raise EnrichError(f"column {column!r}: {target!r} is neither a known field nor a custom x_<name>")
+        if target not in KNOWN_FIELDS and not CUSTOM_NAME.fullmatch(target):
+            raise EnrichError(f"column {column!r}: {target!r} is neither a known field nor a custom x_<name> "
+                              f"(x_ and 1 to 60 of a-z, 0-9, _)")
+    by_target: dict[str, list[str]] = {}
+    for column, target in targets.items():
+        by_target.setdefault(target, []).append(str(column))
+    clashes = [f"{', '.join(repr(c) for c in columns)} → {target}" for target, columns in by_target.items()
+               if len(columns) > 1]
+    if clashes:
+        raise EnrichError("columns that would fill the same field (rename them or map them apart): "
+                          + "; ".join(clashes))
     keys = frame[key_column].map(lambda v: _key_of(v, key_kind))
     lookup = library.query_df("SELECT track_id, upper(isrc) AS isrc FROM tracks")
     by_id = set(lookup["track_id"])
@@ -132,16 +152,18 @@ def import_features_file(library: Library, frame: pd.DataFrame, *, key_column: s
                           else (by_isrc.get(k[1], []) if k else []))
     matched = row_tracks.map(len) > 0
     unmatched = frame.loc[~matched, key_column].astype(str).head(10).tolist()
-    parts, custom = [], {}
+    parts, custom, left_out = [], {}, []
     for column, target in targets.items():
         values = _column_values(frame[column], target)
         values["field"] = target
+        for row in values.index[values["num_value"].isna() & _not_finite(frame[column])][:20]:
+            left_out.append(f"row {row + 2}, {column!r}: {frame[column][row]} is not a finite number (left out)")
         if target.startswith("x_"):
             custom[target] = "number" if values["num_value"].notna().any() else "text"
         parts.append(values)
     report = FeatureImportReport(rows=len(frame), matched_rows=int(matched.sum()), tracks=0,
                                  fields=sorted(set(targets.values())), custom_fields=custom,
-                                 unmatched_keys=unmatched)
+                                 unmatched_keys=unmatched, left_out=left_out)
     if not parts or not matched.any():
         return report
     long = pd.concat(parts)

@@ -53,7 +53,9 @@ def trim_isrc_payload(data: Any) -> dict:
             raise ProviderResponseError("MusicBrainz sent a recording that is not an object")
         credits = [{"name": c.get("name"), "artist_id": (c.get("artist") or {}).get("id")}
                    for c in rec.get("artist-credit") or [] if isinstance(c, dict)]
-        recordings.append({"id": rec.get("id"), "title": rec.get("title"), "length": rec.get("length"),
+        length = rec.get("length")  # milliseconds; anything but a whole number (NaN, 1e999) is left out
+        recordings.append({"id": rec.get("id"), "title": rec.get("title"),
+                           "length": length if isinstance(length, int) and not isinstance(length, bool) else None,
                            "first_release_date": rec.get("first-release-date") or None, "artists": credits,
                            "genres": _names(rec.get("genres")), "tags": _names(rec.get("tags"))})
     return {"recordings": recordings}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -31,16 +32,19 @@ def spotify_id_from_href(href: Any) -> str | None:
     return href.split("/track/", 1)[1].split("?", 1)[0].strip("/") or None
 
 
-def features_from_record(record: dict) -> dict[str, float]:
-    values = {}
+def features_from_record(record: dict) -> tuple[dict[str, float], list[str]]:
+    """The record's features, and those left out for not being finite numbers (e.g. NaN, 1e999)."""
+    values, dropped = {}, []
     for name in FEATURES:
         value = record.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
-        if name == "key" and value < 0:          # -1: key not detected
-            continue
-        values[name] = float(value)
-    return values
+        number = float(value) if isinstance(value, float) or abs(value) < 2**1023 else math.inf
+        if not math.isfinite(number):
+            dropped.append(f"{name} {value if isinstance(value, float) else 'too large'}")
+        elif not (name == "key" and number < 0):  # -1: key not detected
+            values[name] = number
+    return values, dropped
 
 
 def parse_features(data: Any) -> dict[str, dict]:
@@ -103,11 +107,12 @@ class ReccoBeatsProvider:
             if track_id not in known:
                 continue
             status, record = known[track_id]
-            values = features_from_record(record) if status == "ok" and record else {}
+            values, dropped = features_from_record(record) if status == "ok" and record else ({}, [])
+            left_out = f"left out, not finite numbers: {', '.join(dropped)}" if dropped else None
             if not values:
                 result.tracks.append(TrackEnrichment(track_id=track_id, provider=PROVIDER_ID, provider_version=VERSION,
-                                                     status="no_data", detail="unknown to ReccoBeats"))
+                                                     status="no_data", detail=left_out or "unknown to ReccoBeats"))
             else:
                 result.tracks.append(TrackEnrichment(track_id=track_id, provider=PROVIDER_ID,
-                                                     provider_version=VERSION, values=values))
+                                                     provider_version=VERSION, values=values, detail=left_out))
         return result

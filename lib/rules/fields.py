@@ -96,7 +96,7 @@ def field_info(name: str, operator: str | None = None, value=None) -> FieldInfo 
     """The field called `name`, or None; custom fields get their type from the operator and value."""
     if name in FIELDS:
         return FIELDS[name]
-    if CUSTOM_NAME.match(name):
+    if CUSTOM_NAME.fullmatch(name):
         kind = custom_kind(operator or "eq", value)
         column = "custom_num" if kind == "number" else "custom_text"
         return FieldInfo(name, kind, name[len(CUSTOM_PREFIX):].replace("_", " "), column)

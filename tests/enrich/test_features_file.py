@@ -71,3 +71,41 @@ def test_unmapped_columns_are_skipped_and_bad_mappings_store_nothing(small_libra
 def test_unreadable_file_is_a_clear_error():
     with pytest.raises(EnrichError, match="Cannot read"):
         read_features_file(io.BytesIO(b"PAR1 not really parquet"), "x.parquet")
+
+
+@pytest.mark.parametrize("columns", [["Energy", "energy", "ENERGY "], ["a b", "a-b", "A_B"], ["!!!", "???"]])
+def test_columns_that_collide_after_normalizing_are_refused_by_name(small_library, columns):
+    frame = pd.DataFrame({"id": [spotify_id(0)], **{c: ["0.5"] for c in columns}})
+    key, mapping = suggest_mapping(frame)
+    with pytest.raises(EnrichError, match="would fill the same field") as caught:
+        import_features_file(small_library, frame, key_column=key, mapping=mapping)
+    assert all(repr(c) in str(caught.value) for c in columns)
+    assert small_library.query("SELECT count(*) FROM enrichment_values") == [(0,)]
+
+
+def test_custom_names_a_rule_cannot_address_are_refused(small_library):
+    frame = pd.DataFrame({"id": [spotify_id(0)], "long": ["1"]})
+    for target in ("x_" + "a" * 61, "x_abc\n", "x_ABC"):
+        with pytest.raises(EnrichError, match="neither a known field nor a custom"):
+            import_features_file(small_library, frame, key_column="id", mapping={"long": target})
+    import_features_file(small_library, frame, key_column="id", mapping={"long": "x_" + "a" * 60})
+    assert small_library.query("SELECT field FROM enrichment_values") == [("x_" + "a" * 60,)]
+
+
+def test_custom_rule_fields_are_checked_with_a_full_match():
+    from lib.rules.fields import field_info
+
+    assert field_info("x_abc") is not None
+    assert field_info("x_abc\n") is None
+
+
+def test_numbers_that_are_not_finite_are_left_out_and_reported(small_library):
+    frame = _csv(f"id,energy,tempo,plays\n{spotify_id(0)},inf,1e999,NaN\n{spotify_id(1)},0.5,-Infinity,3\n")
+    report = import_features_file(small_library, frame, key_column="id",
+                                  mapping={"energy": "energy", "tempo": "tempo", "plays": "x_plays"})
+    assert report.left_out == ["row 2, 'energy': inf is not a finite number (left out)",
+                               "row 2, 'tempo': 1e999 is not a finite number (left out)",
+                               "row 3, 'tempo': -Infinity is not a finite number (left out)",
+                               "row 2, 'plays': NaN is not a finite number (left out)"]
+    assert small_library.query("SELECT track_id, field, num_value FROM enrichment_values ORDER BY 1, 2") == [
+        (spotify_id(1), "energy", 0.5), (spotify_id(1), "x_plays", 3.0)]

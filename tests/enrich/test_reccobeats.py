@@ -96,3 +96,15 @@ def test_href_parsing():
     assert spotify_id_from_href(href) == "00aqkszH1FdUiJJWvX6iEl"
     assert spotify_id_from_href(None) is None
     assert spotify_id_from_href("https://x/album/1") is None
+
+
+def test_values_that_are_not_finite_are_left_out_and_reported(small_library, fake_reccobeats, rb_settings):
+    """NaN and Infinity are valid to Python's JSON reader; they never reach the library."""
+    fake_reccobeats.add_track(spotify_id(0), energy=float("nan"), tempo=float("inf"), valence=0.25)
+    set_reccobeats_opt_in(small_library, True)
+    run_enrichment(small_library, "reccobeats", rb_settings)
+    assert small_library.query("SELECT energy, tempo, valence FROM track_view WHERE track_id = ?",
+                               [spotify_id(0)]) == [(None, None, 0.25)]
+    assert small_library.query("SELECT count(*) FROM enrichment_values WHERE NOT isfinite(num_value)") == [(0,)]
+    (detail,) = small_library.query_one("SELECT detail FROM enrichment_status WHERE track_id = ?", [spotify_id(0)])
+    assert detail == "left out, not finite numbers: energy nan, tempo inf"
