@@ -1,16 +1,20 @@
 """CSV export of exactly a given table, safe to open in a spreadsheet.
 
 Formula injection: a text cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
-return) would be run as a formula by Excel, LibreOffice and Google Sheets. We neutralise such a
-cell by prefixing a single quote (``'=HYPERLINK(...)``), the OWASP recommendation: spreadsheets
-show the text as typed, and the change is visible rather than silent. Only text cells are touched:
-numeric columns keep negative numbers such as loudness ``-7.5`` as numbers. List cells are joined
-with ``"; "`` first and then neutralised like any other text.
+return) would be run as a formula by Excel, LibreOffice and Google Sheets, also after leading spaces
+or invisible characters (no-break space, U+3000, zero-width space, BOM), which spreadsheets strip.
+We neutralise such a cell by prefixing a single quote (``'=HYPERLINK(...)``), the OWASP
+recommendation: spreadsheets show the text as typed, and the change is visible rather than silent.
+Only text cells are touched: numeric columns keep negative numbers such as loudness ``-7.5`` as
+numbers. List cells are joined with ``"; "`` first and then neutralised like any other text.
+
+Every CSV the project writes goes through `to_csv_bytes`: a BOM, CRLF line ends, the guard.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,12 +22,18 @@ import pandas as pd
 from lib.store import TRACK_VIEW_COLUMNS, Library
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A formula start after any run of whitespace (\s: also no-break space, U+3000) and invisible format characters.
+_FORMULA = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]*[=+\-@\t\r]")
 LIST_SEPARATOR = "; "
+
+
+def is_formula_like(value: str) -> bool:
+    return _FORMULA.match(value) is not None
 
 
 def neutralise(value: str) -> str:
     """Prefix a quote to text a spreadsheet would treat as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return "'" + value if is_formula_like(value) else value
 
 
 def _join(value) -> object:

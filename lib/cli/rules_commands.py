@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from datetime import date, datetime
@@ -13,7 +11,6 @@ from lib.errors import ValidationError
 
 PREVIEW_COLUMNS = ["track_id", "uri", "title", "artists", "album", "release_date", "duration_s", "added_at",
                    "genres", "playlists"]
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _library(args):
@@ -72,18 +69,6 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _cell(value):
-    if isinstance(value, list | tuple):
-        value = "; ".join(str(v) for v in value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    # A cell starting like a formula would run in a spreadsheet; a leading quote keeps it text.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _json_value(value):
     return value.isoformat() if isinstance(value, datetime | date) else value
 
@@ -128,12 +113,16 @@ def cmd_preview(args) -> int:
         print(json.dumps([{k: _json_value(v) for k, v in r.items()} for r in records], ensure_ascii=False,
                          indent=1))
         return 0
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PREVIEW_COLUMNS)
-    for record in records:
-        writer.writerow([_cell(record[c]) for c in PREVIEW_COLUMNS])
-    sys.stdout.write(out.getvalue())
+    import pandas as pd
+
+    from lib.export import to_csv_bytes
+
+    sys.stdout.flush()
+    # object columns: whole numbers stay whole, dates as ISO text; lists joined and formulas guarded
+    frame = pd.DataFrame([[_json_value(r[c]) for c in PREVIEW_COLUMNS] for r in records],
+                         columns=list(PREVIEW_COLUMNS), dtype=object)
+    sys.stdout.buffer.write(to_csv_bytes(frame))
+    sys.stdout.buffer.flush()
     return 0
 
 

@@ -13,7 +13,10 @@ from lib.export import csv_ready, neutralise, to_csv_bytes
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1", "'+1"), ("-cmd", "'-cmd"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("plain", "plain"), ("a=b", "a=b"), ("", ""),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), ("", ""), (" plain", " plain"),
+    # strip-aware (OWASP): spreadsheets drop leading spaces and invisible characters before a formula
+    (" =1+1", "' =1+1"), ("\u00a0=1+1", "'\u00a0=1+1"), ("\u3000+1", "'\u3000+1"), ("\u200b-1", "'\u200b-1"),
+    ("\ufeff@SUM(A1)", "'\ufeff@SUM(A1)"), ("  \u200b \t", "'  \u200b \t"), ("\n=1", "'\n=1"),
 ])
 def test_neutralise(text, expected):
     assert neutralise(text) == expected

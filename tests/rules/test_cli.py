@@ -75,13 +75,28 @@ def test_preview_formats(capsys, setup):
     assert (code, out.split()) == (0, ["a", "b"])
     code, out, _ = run(capsys, "preview", "--rules", str(path), "--rule", "recent", "--now", "2026-01-10T00:00:00Z",
                        "--format", "csv", "--db", library.target)
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff")  # lib.export's writer: BOM, CRLF, formula guard
+    assert "\r\n" in out
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"), newline="")))
     assert [r["track_id"] for r in rows] == ["c", "a"]
     assert rows[1]["title"] == "'=cmd()"
     assert rows[1]["genres"] == "rock; pop"
     code, out, _ = run(capsys, "preview", "--rules", str(path), "--rule", "recent", "--now", "2026-01-06",
                        "--format", "json", "--db", library.target)
     assert [r["track_id"] for r in json.loads(out)] == ["a"]
+
+
+def test_preview_csv_keeps_a_bare_cr_inside_its_cell(capsys, tmp_path, library):
+    write_tracks(library, [{"track_id": "a", "title": "one\r=1+1", "energy": 0.9, "genres": ["\trock"]},
+                           {"track_id": "b", "title": " =2+2", "energy": 0.8}])
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(RULES), encoding="utf-8")
+    code, out, _ = run(capsys, "preview", "--rules", str(path), "--rule", "loud", "--format", "csv",
+                       "--db", library.target)
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"), newline="")))
+    assert code == 0
+    assert [(r["track_id"], r["title"], r["genres"]) for r in rows] == [("a", "one\r=1+1", "'\trock"),
+                                                                        ("b", "' =2+2", "")]
 
 
 def test_preview_saved_and_errors(capsys, setup):
