@@ -16,10 +16,10 @@ from lib.push import (
     release_playlist,
     restore_push,
 )
+from lib.rules import list_rules
 from lib.spotify import connect_client, is_connected
 from lib.store import data_version
 from lib.store.push_store import labels_for_uris, list_links
-from lib.store.rules_repo import list_rules
 from ui.state import is_demo, settings, user_library
 
 PREVIEW = "push.preview"        # (rule_id, mode, data version, PushPreview) read from Spotify

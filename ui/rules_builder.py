@@ -7,16 +7,9 @@ from datetime import date
 
 import streamlit as st
 
-from lib.rules import describe_condition, field_info, parse_rule
+from lib.rules import describe_condition, field_info, operator_label, parse_rule
 
 KEY = "rules"
-OP_LABELS = {
-    "eq": "is", "neq": "is not", "contains": "contains", "not_contains": "does not contain",
-    "starts_with": "starts with", "ends_with": "ends with", "in": "is one of", "not_in": "is none of",
-    "matches": "matches regex", "not_matches": "does not match regex", "gt": ">", "gte": "≥", "lt": "<",
-    "lte": "≤", "between": "between", "before": "before", "after": "after", "in_last_days": "in the last … days",
-    "not_in_last_days": "not in the last … days", "is_empty": "is empty", "is_not_empty": "is not empty",
-}
 
 
 def new_uid() -> str:
@@ -231,7 +224,7 @@ def render_condition(node: dict, fields: dict, root_key: str, charts: dict) -> N
     with cols[1]:
         ops = info["operators"]
         node["operator"] = st.selectbox("operator", ops, key=base + ".op", label_visibility="collapsed",
-                                        format_func=lambda o: OP_LABELS.get(o, o),
+                                        format_func=lambda o: operator_label(o, info["type"]),
                                         **_index(base + ".op", ops, node["operator"]))
     with cols[2]:
         node["value"] = _value_widget(node, info, node["operator"], base, charts)

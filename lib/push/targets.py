@@ -36,7 +36,7 @@ class RuleTarget:
 def target_for(library, stored_or_id, now=None) -> RuleTarget:
     """The rule's wanted playlist (a StoredRule or a rule id)."""
     from lib.rules.engine import ordered_track_ids
-    from lib.store.rules_repo import get_rule
+    from lib.rules.repo import get_rule
 
     stored = get_rule(library, stored_or_id) if isinstance(stored_or_id, str) else stored_or_id
     rule = stored.rule
@@ -53,6 +53,6 @@ def target_for(library, stored_or_id, now=None) -> RuleTarget:
 
 def enabled_rules(library) -> list:
     """StoredRules that are switched on, in the Rules page's order."""
-    from lib.store.rules_repo import list_rules
+    from lib.rules.repo import list_rules
 
     return [stored for stored in list_rules(library) if stored.enabled]

@@ -13,7 +13,7 @@ from lib.rules.engine import (
     preview_stats,
     rule_records,
 )
-from lib.rules.evaluate import evaluate_tracks, matches_rules
+from lib.rules.evaluate import condition_holds, evaluate_tracks, group_holds, matches_rules
 from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
 from lib.rules.models import (
     ConditionOperator,
@@ -25,8 +25,10 @@ from lib.rules.models import (
     RulesFile,
     SortKey,
 )
+from lib.rules.operators import OP_LABELS, Operator, operator_label
+from lib.rules.operators import TABLE as OPERATOR_TABLE
 from lib.rules.parse import RuleValidationError, dump_rules_file, parse_rule, parse_rules_file
-from lib.store.rules_repo import (
+from lib.rules.repo import (
     ImportResult,
     RuleNotFoundError,
     StoredRule,
@@ -41,12 +43,13 @@ from lib.store.rules_repo import (
 )
 
 __all__ = [
-    "FIELDS", "OPERATORS_BY_TYPE", "ConditionOperator", "FieldInfo", "ImportResult", "Limit", "LogicalOperator",
-    "PlaylistRuleSet", "Preview", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleValidationError",
-    "RulesFile", "SortKey", "StoredRule", "available_fields", "compile_rule", "compile_where", "delete_rule",
-    "describe_condition", "describe_rule", "dump_rules_file", "duplicate_rule", "evaluate_rule", "evaluate_tracks",
-    "export_rules", "field_info", "get_rule", "import_rules", "list_rules", "load_tracks", "matches_rules",
-    "ordered_track_ids", "parse_rule", "parse_rules_file", "preview_rule", "preview_stats", "rule_records", "save_rule",
+    "FIELDS", "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "ConditionOperator", "FieldInfo", "ImportResult",
+    "Limit", "LogicalOperator", "Operator", "PlaylistRuleSet", "Preview", "RuleCondition", "RuleGroup",
+    "RuleNotFoundError", "RuleValidationError", "RulesFile", "SortKey", "StoredRule", "available_fields",
+    "compile_rule", "compile_where", "condition_holds", "delete_rule", "describe_condition", "describe_rule",
+    "dump_rules_file", "duplicate_rule", "evaluate_rule", "evaluate_tracks", "export_rules", "field_info", "get_rule",
+    "group_holds", "import_rules", "list_rules", "load_tracks", "matches_rules", "operator_label", "ordered_track_ids",
+    "parse_rule", "parse_rules_file", "preview_rule", "preview_stats", "rule_records", "save_rule",
     "set_rule_enabled",
     "PreviewTooSlow", "distribution",
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from lib.rules.fields import NEGATIVE_TWINS, RANDOM_SORT, field_info
+from lib.rules.fields import RANDOM_SORT, FieldInfo, field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
-from lib.rules.semantics import fold, normalize_now, seed_text, window
+from lib.rules.operators import Operator, positive
+from lib.rules.semantics import FOLD_SQL, normalize_now, seed_text
 from lib.store.track_view import SEARCH_COLUMNS, TRACK_VIEW_COLUMNS
 
 RESULT_COLUMNS = tuple(TRACK_VIEW_COLUMNS)
@@ -32,114 +33,53 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-def _column(cond: RuleCondition, p: _Params) -> tuple[str, str]:
-    info = field_info(cond.field, cond.operator.value, cond.value)
-    if info.custom_column:
-        return f"{info.custom_column}[{p.add(cond.field[2:])}]", info.type
-    return _ident(cond.field), info.type
-
-
-def _text_test(op: str, expr: str, value, p: _Params) -> str:
-    """A positive text operator on one non-empty text `expr`.
-
-    Values are case-folded in Python with `fold`, which equals DuckDB's lower() code point by code
-    point (a test checks every one), so lower() runs once per row instead of twice.
-    """
-    if op == "matches":
-        return f"regexp_matches({expr}, {p.add(value)}, 'i')"
-    return _folded_test(op, f"lower({expr})", value, p)
-
-
-def _folded_test(op: str, expr: str, value, p: _Params) -> str:
-    """A positive text operator other than `matches` on an already lower-cased non-empty `expr`."""
-    if op == "in":
-        return f"list_contains(CAST({p.add([fold(v) for v in value])} AS VARCHAR[]), {expr})"
-    if op not in ("eq", "contains", "starts_with", "ends_with"):
-        raise ValueError(f"not a text operator: {op}")
-    folded = p.add(fold(value))
-    return {"eq": f"{expr} = {folded}", "contains": f"contains({expr}, {folded})",
-            "starts_with": f"starts_with({expr}, {folded})", "ends_with": f"suffix({expr}, {folded})"}[op]
-
-
-def _list_test(field: str, op: str, expr: str, value, p: _Params) -> str:
-    """True when ANY non-empty element passes the positive text operator."""
-    column = f"{field}_lc"
-    if column not in SEARCH_COLUMNS or op == "matches":
-        # Regexes run on the original text (a lower-cased copy would change classes such as \\p{Lu}).
-        return f"{expr} IS NOT NULL AND len(list_filter({expr}, lambda x: x <> '' AND " \
-               f"{_text_test(op, 'x', value, p)})) > 0"
-    folded = _ident(column)
-    if op == "eq" and fold(value) != "":
-        return f"{folded} IS NOT NULL AND list_contains({folded}, {p.add(fold(value))})"
-    if op == "in":
-        wanted = [w for w in (fold(v) for v in value) if w != ""]
-        return f"{folded} IS NOT NULL AND list_has_any({folded}, CAST({p.add(wanted)} AS VARCHAR[]))"
-    # An empty element cannot equal, contain, start or end with a non-empty value.
-    non_empty = "" if fold(value) != "" else "x <> '' AND "
-    return f"{folded} IS NOT NULL AND len(list_filter({folded}, lambda x: {non_empty}" \
-           f"{_folded_test(op, 'x', value, p)})) > 0"
-
-
-def _number_test(op: str, expr: str, value, p: _Params) -> str:
-    if op == "between":
-        return f"({expr} >= {p.add(float(value[0]))} AND {expr} <= {p.add(float(value[1]))})"
-    if op == "in":
-        return f"list_contains(CAST({p.add([float(v) for v in value])} AS DOUBLE[]), CAST({expr} AS DOUBLE))"
-    symbol = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
-    return f"{expr} {symbol} {p.add(float(value))}"
-
-
-def _time_test(op: str, expr: str, value, now: datetime, p: _Params) -> str:
-    low, high, high_inclusive = window(op, value, now)
-    moment = f"CAST({expr} AS TIMESTAMP)"
-    parts = []
-    if low is not None:
-        parts.append(f"{moment} >= {p.add(low)}")
-    if high is not None:
-        parts.append(f"{moment} {'<=' if high_inclusive else '<'} {p.add(high)}")
-    return " AND ".join(parts)
-
-
-def _empty(cond: RuleCondition, p: _Params) -> str:
-    info = field_info(cond.field, cond.operator.value, cond.value)
+def _field(cond: RuleCondition, info: FieldInfo, p: _Params) -> tuple[str, str]:
+    """(the field's SQL expression, its emptiness test: null, '' or [])."""
     if info.custom_column:
         key = p.add(cond.field[2:])
-        return f"(custom_num[{key}] IS NULL AND coalesce(custom_text[{key}], '') = '')"
+        return f"{info.custom_column}[{key}]", f"(custom_num[{key}] IS NULL AND coalesce(custom_text[{key}], '') = '')"
     column = _ident(cond.field)
     if info.type == "text":
-        return f"coalesce({column}, '') = ''"
+        return column, f"coalesce({column}, '') = ''"
     if info.type == "list":
-        return f"coalesce(len({column}), 0) = 0"
-    return f"{column} IS NULL"
+        return column, f"coalesce(len({column}), 0) = 0"
+    return column, f"{column} IS NULL"
 
 
-def _positive(cond: RuleCondition, op: str, now: datetime, p: _Params) -> str:
-    """The positive form of a condition as an expression that is never NULL.
+def _fill(template: str, bound: dict, p: _Params, **names: str) -> str:
+    return template.format(**names, **{name: p.add(value) for name, value in bound.items()})
 
-    Each test is guarded by `<column> IS NOT NULL AND ...` (false AND NULL is false) rather than
-    wrapped in coalesce(), so DuckDB can still push simple comparisons down into the table scan.
-    """
-    if op == "is_empty":
-        return f"({_empty(cond, p)})"
-    expr, kind = _column(cond, p)
-    if kind == "text":
-        test = f"coalesce({expr}, '') <> '' AND {_text_test(op, expr, cond.value, p)}"
-    elif kind == "list":
-        test = _list_test(cond.field, op, expr, cond.value, p)
-    elif kind == "number":
-        test = f"{expr} IS NOT NULL AND {_number_test(op, expr, cond.value, p)}"
-    elif kind == "boolean":
-        test = f"{expr} IS NOT NULL AND {expr} = {p.add(bool(cond.value))}"
-    else:
-        test = f"{expr} IS NOT NULL AND {_time_test(op, expr, cond.value, now, p)}"
-    return f"({test})"
+
+def _test(cond: RuleCondition, info: FieldInfo, row: Operator, now: datetime, p: _Params) -> str:
+    """The positive test of a condition, never NULL: guarded by `<field> IS NOT NULL AND ...`
+    (false AND NULL is false) rather than coalesce(), so DuckDB can push simple comparisons into the scan."""
+    expr, empty = _field(cond, info, p)
+    bound = row.bound(cond.value, now)
+    if "{empty}" in row.sql:
+        return f"({_fill(row.sql, bound, p, empty=empty)})"
+    if info.type == "text":
+        x = FOLD_SQL.format(expr) if row.folds else expr
+        return f"(coalesce({expr}, '') <> '' AND {_fill(row.sql, bound, p, x=x)})"
+    if info.type == "list":
+        folded = f"{cond.field}_lc"
+        if row.folds and folded in SEARCH_COLUMNS:
+            expr, element = _ident(folded), "e"        # a stored folded copy of the list
+        else:
+            element = FOLD_SQL.format("e") if row.folds else "e"
+        if row.list_sql and element == "e" and row.folds:
+            return f"({expr} IS NOT NULL AND {_fill(row.list_sql, bound, p, x=expr)})"
+        # Any element that is not empty (as the test sees it) passes.
+        return (f"({expr} IS NOT NULL AND len(list_filter({expr}, lambda e: {element} <> '' AND "
+                f"{_fill(row.sql, bound, p, x=element)})) > 0)")
+    x = f"CAST({expr} AS TIMESTAMP)" if info.type in ("date", "timestamp") else expr
+    return f"({expr} IS NOT NULL AND {_fill(row.sql, bound, p, x=x)})"
 
 
 def compile_condition(cond: RuleCondition, now: datetime, p: _Params) -> str:
-    op = cond.operator.value
-    if op in NEGATIVE_TWINS:
-        return f"(NOT {_positive(cond, NEGATIVE_TWINS[op], now, p)})"
-    return _positive(cond, op, now, p)
+    info = field_info(cond.field, cond.operator.value, cond.value)
+    row, negated = positive(cond.operator.value, info.type)
+    test = _test(cond, info, row, now, p)
+    return f"(NOT {test})" if negated else test
 
 
 def compile_group(group: RuleGroup, now: datetime, p: _Params) -> str:
@@ -171,7 +111,7 @@ def _order_by(rule: PlaylistRuleSet, p: _Params) -> str:
             if info.custom_column:
                 expr = f"{info.custom_column}[{p.add(key.field[2:])}]"
             elif info.type == "text":
-                expr = f"lower({_ident(key.field)})"
+                expr = FOLD_SQL.format(_ident(key.field))
             else:
                 expr = _ident(key.field)
         terms.append(f"{expr} {direction} NULLS LAST")
@@ -184,8 +124,8 @@ def _dedupe_qualify(rule: PlaylistRuleSet, order: str) -> str:
     if rule.dedupe == "isrc":
         return f" QUALIFY isrc IS NULL OR row_number() OVER (PARTITION BY isrc ORDER BY {order}) = 1"
     if rule.dedupe == "title_artist":
-        return (" QUALIFY row_number() OVER (PARTITION BY lower(coalesce(title, '')), lower(coalesce(artist, ''))"
-                f" ORDER BY {order}) = 1")
+        title, artist = FOLD_SQL.format("coalesce(title, '')"), FOLD_SQL.format("coalesce(artist, '')")
+        return f" QUALIFY row_number() OVER (PARTITION BY {title}, {artist} ORDER BY {order}) = 1"
     return ""    # track_view holds each track once
 
 

@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
-from lib.rules.fields import NEGATIVE_TWINS, RANDOM_SORT, field_info
+from lib.rules.fields import RANDOM_SORT, FieldInfo, field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
-from lib.rules.semantics import fold, normalize_now, random_key, window
-from lib.rules.values import compile_regex
-
-
-def _text_test(op: str, text: str, value) -> bool:
-    if op == "matches":
-        return compile_regex(value).search(text) is not None
-    low = fold(text)
-    if op == "eq":
-        return low == fold(value)
-    if op == "contains":
-        return fold(value) in low
-    if op == "starts_with":
-        return low.startswith(fold(value))
-    if op == "ends_with":
-        return low.endswith(fold(value))
-    if op == "in":
-        return low in {fold(v) for v in value}
-    raise ValueError(f"not a text operator: {op}")
-
-
-def _number_test(op: str, number, value) -> bool:
-    number = float(number)
-    if op == "between":
-        return float(value[0]) <= number <= float(value[1])
-    if op == "in":
-        return number in {float(v) for v in value}
-    target = float(value)
-    return {"eq": number == target, "gt": number > target, "gte": number >= target,
-            "lt": number < target, "lte": number <= target}[op]
+from lib.rules.operators import positive
+from lib.rules.semantics import fold, normalize_now, random_key
 
 
 def _as_datetime(value) -> datetime | None:
@@ -48,74 +21,68 @@ def _as_datetime(value) -> datetime | None:
     return normalize_now(value)
 
 
-def _time_test(op: str, moment, value, now: datetime) -> bool:
-    moment = _as_datetime(moment)
-    low, high, high_inclusive = window(op, value, now)
-    if low is not None and moment < low:
-        return False
-    if high is not None:
-        return moment <= high if high_inclusive else moment < high
-    return True
-
-
-def _field_value(cond: RuleCondition, track: dict):
-    info = field_info(cond.field, cond.operator.value, cond.value)
-    if info.custom_column:
-        return (track.get(info.custom_column) or {}).get(cond.field[2:]), info
-    return track.get(cond.field), info
-
-
-def _is_empty(cond: RuleCondition, track: dict) -> bool:
-    info = field_info(cond.field, cond.operator.value, cond.value)
+def _is_empty(cond: RuleCondition, info: FieldInfo, track: dict) -> bool:
     if info.custom_column:
         key = cond.field[2:]
         return (track.get("custom_num") or {}).get(key) is None and not (track.get("custom_text") or {}).get(key)
     value = track.get(cond.field)
-    if value is None:
-        return True
-    if info.type in ("text", "list"):
-        return len(value) == 0
-    return False
+    return value is None or (info.type in ("text", "list") and len(value) == 0)
 
 
-def _positive(cond: RuleCondition, op: str, track: dict, now: datetime) -> bool:
-    if op == "is_empty":
-        return _is_empty(cond, track)
-    value, info = _field_value(cond, track)
-    if value is None:
-        return False
-    if info.type == "text":
-        return value != "" and _text_test(op, value, cond.value)
-    if info.type == "list":
-        return any(item is not None and item != "" and _text_test(op, item, cond.value) for item in value)
-    if info.type == "number":
-        return _number_test(op, value, cond.value)
-    if info.type == "boolean":
-        return bool(value) == cond.value
-    return _time_test(op, value, cond.value, now)
+def _condition_test(cond: RuleCondition, now: datetime) -> Callable[[dict], bool]:
+    """The condition as a function of one track, mirroring the compiler's SQL (see compile._test)."""
+    info = field_info(cond.field, cond.operator.value, cond.value)
+    row, negated = positive(cond.operator.value, info.type)
+    bound = row.bound(cond.value, now)
+    test = row.match
+
+    def positive_holds(track: dict) -> bool:
+        if "{empty}" in row.sql:
+            return test(empty=_is_empty(cond, info, track))
+        value = (track.get(info.custom_column) or {}).get(cond.field[2:]) if info.custom_column \
+            else track.get(cond.field)
+        if value is None:
+            return False
+        if info.type == "text":
+            return value != "" and test(fold(value) if row.folds else value, **bound)
+        if info.type == "list":
+            items = (fold(item) if row.folds else item for item in value if item is not None)
+            return any(item != "" and test(item, **bound) for item in items)
+        if info.type == "number":
+            return test(float(value), **bound)
+        if info.type == "boolean":
+            return test(bool(value), **bound)
+        return test(_as_datetime(value), **bound)
+
+    return (lambda track: not positive_holds(track)) if negated else positive_holds
 
 
-def matches_condition(cond: RuleCondition, track: dict, now: datetime) -> bool:
-    op = cond.operator.value
-    if op in NEGATIVE_TWINS:
-        return not _positive(cond, NEGATIVE_TWINS[op], track, now)
-    return _positive(cond, op, track, now)
-
-
-def _matches(node: RuleGroup | RuleCondition, track: dict, now: datetime) -> bool:
+def holds(node: RuleGroup | RuleCondition, now=None) -> Callable[[dict], bool]:
+    """The group or condition as a function of one track (a dict shaped like a track_view row)."""
+    now = normalize_now(now)
     if isinstance(node, RuleCondition):
-        return matches_condition(node, track, now)
-    if node.operator.value == "and":
-        result = all(_matches(child, track, now) for child in node.conditions)
-    else:
-        result = any(_matches(child, track, now) for child in node.conditions)
-    return not result if node.negate else result
+        return _condition_test(node, now)
+    tests = [holds(child, now) for child in node.conditions]
+    combine = all if node.operator.value == "and" else any
+    if node.negate:
+        return lambda track: not combine(t(track) for t in tests)
+    return lambda track: combine(t(track) for t in tests)
+
+
+def condition_holds(condition: RuleCondition, track: dict, now=None) -> bool:
+    """Whether one track satisfies one condition, exactly as the SQL compiler decides it."""
+    return _condition_test(condition, normalize_now(now))(track)
+
+
+def group_holds(group: RuleGroup, track: dict, now=None) -> bool:
+    """Whether one track satisfies a group (all/any of its children, negated if asked)."""
+    return holds(group, now)(track)
 
 
 def matches_rules(rule_or_group: PlaylistRuleSet | RuleGroup | RuleCondition, track: dict, now=None) -> bool:
     """Whether one track (a dict shaped like a track_view row) satisfies the rule, group or condition."""
     node = rule_or_group.match if isinstance(rule_or_group, PlaylistRuleSet) else rule_or_group
-    return _matches(node, track, normalize_now(now))
+    return holds(node, now)(track)
 
 
 def _sort_value(track: dict, field: str, seed: int | None):
@@ -180,6 +147,6 @@ def finish_tracks(rule: PlaylistRuleSet, ordered: list[dict]) -> list[dict]:
 
 def evaluate_tracks(rule: PlaylistRuleSet, tracks: list[dict], now=None) -> list[dict]:
     """The whole rule in Python over track dicts: match, order, dedupe, limit."""
-    now = normalize_now(now)
-    matched = [t for t in tracks if _matches(rule.match, t, now)]
+    test = holds(rule.match, now)
+    matched = [t for t in tracks if test(t)]
     return finish_tracks(rule, order_tracks(rule, matched))

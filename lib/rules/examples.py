@@ -61,7 +61,7 @@ def example_rules() -> RulesFile:
 
 def install_example_rules(library: Library, *, overwrite: bool = False) -> list[str]:
     """Save the examples into `library` (rules already there are kept unless `overwrite`); return ids saved."""
-    from lib.store.rules_repo import import_rules, list_rules
+    from lib.rules.repo import import_rules, list_rules
 
     present = {s.rule_id for s in list_rules(library)}
     chosen = [r.definition() for r in example_rules().rules if overwrite or r.id not in present]

@@ -6,38 +6,19 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lib.rules.operators import NEGATIVE_TWINS, OPERATORS_BY_TYPE  # noqa: F401 (re-exported)
 from lib.store.track_view import TRACK_VIEW_COLUMNS
 
 if TYPE_CHECKING:
     from lib.store import Library
 
-TEXT_OPERATORS = ("eq", "neq", "contains", "not_contains", "starts_with", "ends_with", "in", "not_in",
-                  "matches", "not_matches")
-NUMBER_OPERATORS = ("eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in")
-BOOLEAN_OPERATORS = ("eq", "neq")
-TIME_OPERATORS = ("before", "after", "between", "in_last_days", "not_in_last_days")
-EMPTY_OPERATORS = ("is_empty", "is_not_empty")
-
-OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "text": TEXT_OPERATORS + EMPTY_OPERATORS,
-    "list": TEXT_OPERATORS + EMPTY_OPERATORS,
-    "number": NUMBER_OPERATORS + EMPTY_OPERATORS,
-    "boolean": BOOLEAN_OPERATORS + EMPTY_OPERATORS,
-    "date": TIME_OPERATORS + EMPTY_OPERATORS,
-    "timestamp": TIME_OPERATORS + EMPTY_OPERATORS,
-}
-
-# Each negative operator is exactly NOT of its positive twin.
-NEGATIVE_TWINS = {"neq": "eq", "not_contains": "contains", "not_in": "in", "not_matches": "matches",
-                  "not_in_last_days": "in_last_days", "is_not_empty": "is_empty"}
-
 # Custom fields (x_<name>) are stored in these MAP columns; which one a condition reads follows
 # from its operator and value (numbers → custom_num, text → custom_text).
 CUSTOM_PREFIX = "x_"
-CUSTOM_NAME = re.compile(r"^x_[a-z0-9_]{1,60}$")
-CUSTOM_OPERATORS = tuple(dict.fromkeys(TEXT_OPERATORS + NUMBER_OPERATORS + EMPTY_OPERATORS))
-_NUMBER_ONLY = {"gt", "gte", "lt", "lte", "between"}
-_TEXT_ONLY = {"contains", "not_contains", "starts_with", "ends_with", "matches", "not_matches"}
+CUSTOM_NAME = re.compile(r"x_[a-z0-9_]{1,60}")
+CUSTOM_OPERATORS = tuple(dict.fromkeys(OPERATORS_BY_TYPE["text"] + OPERATORS_BY_TYPE["number"]))
+_NUMBER_ONLY = set(OPERATORS_BY_TYPE["number"]) - set(OPERATORS_BY_TYPE["text"])
+_TEXT_ONLY = set(OPERATORS_BY_TYPE["text"]) - set(OPERATORS_BY_TYPE["number"])
 
 LABELS = {
     "title": "title", "artist": "artist", "artists": "artists", "album": "album", "isrc": "ISRC",

@@ -8,31 +8,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from lib.rules.fields import RANDOM_SORT, SORTABLE_TYPES, field_info
-from lib.rules.values import check_value
+from lib.rules.limits import limit_error
+from lib.rules.operators import OPERATOR_NAMES, check_value
 
-
-class ConditionOperator(StrEnum):
-    EQ = "eq"
-    NEQ = "neq"
-    CONTAINS = "contains"
-    NOT_CONTAINS = "not_contains"
-    STARTS_WITH = "starts_with"
-    ENDS_WITH = "ends_with"
-    IN = "in"
-    NOT_IN = "not_in"
-    MATCHES = "matches"
-    NOT_MATCHES = "not_matches"
-    GT = "gt"
-    GTE = "gte"
-    LT = "lt"
-    LTE = "lte"
-    BETWEEN = "between"
-    BEFORE = "before"
-    AFTER = "after"
-    IN_LAST_DAYS = "in_last_days"
-    NOT_IN_LAST_DAYS = "not_in_last_days"
-    IS_EMPTY = "is_empty"
-    IS_NOT_EMPTY = "is_not_empty"
+# Derived from the operator table: adding an operator there adds it here.
+ConditionOperator = StrEnum("ConditionOperator", [(name.upper(), name) for name in OPERATOR_NAMES])
 
 
 class LogicalOperator(StrEnum):
@@ -125,6 +105,15 @@ class PlaylistRuleSet(_Strict):
     seed: int | None = None
     limit: Limit | None = None
     dedupe: Literal["track", "isrc", "title_artist"] = "track"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _within_limits(cls, data: Any) -> Any:
+        # Depth and size are checked on the raw document, iteratively, before the models recurse into it.
+        problem = limit_error(data.get("match")) if isinstance(data, dict) else None
+        if problem:
+            raise ValueError(problem)
+        return data
 
     @property
     def sort_keys(self) -> list[SortKey]:

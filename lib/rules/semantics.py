@@ -1,12 +1,13 @@
-"""What both the SQL compiler and the Python evaluator share: case folding, `now`, time bounds, sort keys."""
+"""What both the SQL compiler and the Python evaluator share: text folding, regexes, `now`, sort keys."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+import unicodedata
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from lib.rules.values import time_bounds
+import re2
 
 _MAX_CASED = 0x1F000   # beyond this no code point has a lowercase form
 
@@ -26,29 +27,52 @@ def _lower_table() -> dict[int, str]:
     return table
 
 
+def strip_accents(text: str) -> str:
+    """Text without combining marks, as DuckDB's strip_accents(): NFD, drop every mark (M*), NFC."""
+    if text.isascii():
+        return text
+    text = text.partition("\x00")[0]    # DuckDB reads a non-ASCII text only up to its first NUL
+    kept = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.category(ch).startswith("M"))
+    return unicodedata.normalize("NFC", kept)
+
+
 def fold(text: str) -> str:
-    """Lowercase text exactly as DuckDB's lower() does."""
-    return text.translate(_lower_table())
+    """Text with case and accents removed, exactly as DuckDB's strip_accents(lower(text))."""
+    return strip_accents(text.translate(_lower_table()))
 
 
-def normalize_now(now: datetime | None) -> datetime:
+FOLD_SQL = "strip_accents(lower({}))"
+
+
+@lru_cache(maxsize=256)
+def compile_regex(pattern: str):
+    """The RE2 pattern, case-insensitive, as DuckDB's regexp_matches(..., 'i') reads it."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False   # a bad pattern is reported to the user, not to stderr
+    return re2.compile(pattern, options)
+
+
+def regex_hit(text: str, v: str) -> bool:
+    """Whether the pattern matches the text as stored or with its accents removed."""
+    pattern = compile_regex(v)
+    return pattern.search(text) is not None or pattern.search(strip_accents(text)) is not None
+
+
+def normalize_now(now: datetime | date | str | None) -> datetime:
     """The evaluation time as a naive UTC datetime (track_view timestamps are naive UTC)."""
     if now is None:
         return datetime.now(UTC).replace(tzinfo=None)
     if isinstance(now, str):
-        now = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        try:
+            now = datetime.fromisoformat(now.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{now!r} is not an ISO date (YYYY-MM-DD) or timestamp") from None
     elif not isinstance(now, datetime) and isinstance(now, date):
         now = datetime.combine(now, datetime.min.time())
     if now.tzinfo is not None:
         now = now.astimezone(UTC).replace(tzinfo=None)
     return now
-
-
-def window(operator: str, value, now: datetime) -> tuple[datetime | None, datetime | None, bool]:
-    """(low, high, high_inclusive) that a time condition's positive form tests (low is inclusive)."""
-    if operator in ("in_last_days", "not_in_last_days"):
-        return now - timedelta(microseconds=round(float(value) * 86_400_000_000)), now, True
-    return time_bounds(operator, value)
 
 
 def random_key(track_id: str, seed: int | None) -> str:

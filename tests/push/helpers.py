@@ -36,7 +36,7 @@ def drop_tracks(library, track_ids: list[str]) -> None:
 
 
 def save(library, rule: dict) -> None:
-    from lib.store.rules_repo import save_rule
+    from lib.rules.repo import save_rule
 
     save_rule(library, rule)
 

@@ -148,7 +148,7 @@ def test_push_page_explains_demo_and_missing_connection(app_env, fake_spotify):
 
 
 def test_deleted_rules_playlist_can_be_unfollowed_or_left(app_env, fake_spotify):
-    from lib.store.rules_repo import delete_rule
+    from lib.rules.repo import delete_rule
     from tests.push.helpers import SORTED_RULE
 
     library, _ = app_env

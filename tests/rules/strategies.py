@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE
+from lib.rules import values as V
+from lib.rules.operators import OPERATORS
 
 WORDS = ["", "a", "A", "ab", "Ab", "é", "É", "Σας", "σας", "İi", "ı", "rock", "Rock n roll", "hip hop", "café",
-         "🎉", "x y", "0"]
+         "🎉", "x y", "0", "José", "jose", "Núñez", "NUNEZ", "CAFE", "e\u0301", "ǅ", "ß", "ﬁ", "\u0301"]
 NUMBERS = [0, 0.25, 0.5, 0.7, 1, 0.1 + 0.2, -3.5, 1999, 2010]
 BASE = datetime(2026, 1, 1, 12, 0, 0)
 MOMENTS = [BASE + timedelta(days=d, hours=h) for d in (-400, -30, -7, -1, 0, 2) for h in (0, 6)]
@@ -22,14 +23,16 @@ NUMBER_FIELDS = ["energy", "release_year", "duration_ms", "popularity"]
 BOOL_FIELDS = ["explicit", "liked"]
 TIME_FIELDS = ["added_at", "release_date"]
 
-maybe_word = st.one_of(st.none(), st.sampled_from(WORDS))
-word_list = st.lists(st.sampled_from(WORDS), max_size=3)
+# Any assigned character (DuckDB's Unicode data may know code points this Python does not).
+text_value = st.sampled_from(WORDS) | st.text(st.characters(exclude_categories=("Cs", "Cn")), max_size=3)
+maybe_word = st.one_of(st.none(), text_value)
+word_list = st.lists(text_value, max_size=3)
 
 
 @st.composite
 def track(draw, index: int) -> dict:
     return {
-        "track_id": f"t{index:03d}", "title": draw(st.sampled_from(WORDS)), "artist": draw(maybe_word),
+        "track_id": f"t{index:03d}", "title": draw(text_value), "artist": draw(maybe_word),
         "album": draw(maybe_word), "isrc": draw(st.one_of(st.none(), st.sampled_from(["I1", "I2", "i1"]))),
         "mood": draw(maybe_word), "artists": draw(word_list), "genres": draw(word_list),
         "playlists": draw(word_list),
@@ -51,43 +54,35 @@ def tracks(draw, min_size: int = 0, max_size: int = 12) -> list[dict]:
     return [draw(track(i)) for i in range(size)]
 
 
-def _time_text(draw) -> str:
-    moment = draw(st.sampled_from(MOMENTS + [datetime.combine(d, datetime.min.time()) for d in DAYS]))
-    return moment.date().isoformat() if draw(st.booleans()) else moment.isoformat()
+FIELDS_BY_KIND = {"text": TEXT_FIELDS + ["x_vibe"], "list": LIST_FIELDS, "number": NUMBER_FIELDS + ["x_bpm"],
+                  "boolean": BOOL_FIELDS, "date": ["release_date"], "timestamp": ["added_at"]}
+# A value strategy for every value shape of the operator table (a test checks none is missing).
+SHAPE_VALUES = {
+    V.TEXT: text_value,
+    V.TEXTS: st.lists(text_value, max_size=3),
+    V.REGEX: st.sampled_from(PATTERNS),
+    V.NUMBER: st.sampled_from(NUMBERS + [60_000, 50]),
+    V.NUMBERS: st.lists(st.sampled_from(NUMBERS + [60_000, 50]), max_size=3),
+    V.NUMBER_PAIR: st.lists(st.sampled_from(NUMBERS + [60_000, 100]), min_size=2, max_size=2).map(sorted),
+    V.BOOLEAN: st.booleans(),
+    V.MOMENT: st.builds(lambda m, d: m.date().isoformat() if d else m.isoformat(),
+                        st.sampled_from(MOMENTS + [datetime.combine(d, datetime.min.time()) for d in DAYS]),
+                        st.booleans()),
+    V.DAYS: st.sampled_from([0, 1, 7, 7.25, 30, 365, 10_000]),
+    V.NONE: st.none(),
+}
+SHAPE_VALUES[V.MOMENT_PAIR] = st.lists(SHAPE_VALUES[V.MOMENT], min_size=2, max_size=2).map(
+    lambda pair: sorted(pair, key=datetime.fromisoformat))
 
 
 @st.composite
-def condition(draw) -> dict:
-    field = draw(st.sampled_from(TEXT_FIELDS + LIST_FIELDS + NUMBER_FIELDS + BOOL_FIELDS + TIME_FIELDS
-                                 + ["x_bpm", "x_vibe"]))
-    kind = {"x_bpm": "number", "x_vibe": "text"}.get(field) or FIELDS[field].type
-    operator = draw(st.sampled_from(OPERATORS_BY_TYPE[kind]))
-    if operator in ("is_empty", "is_not_empty"):
-        return {"field": field, "operator": operator}
-    if kind in ("text", "list"):
-        if operator in ("in", "not_in"):
-            value = draw(st.lists(st.sampled_from(WORDS), max_size=3))
-        elif operator in ("matches", "not_matches"):
-            value = draw(st.sampled_from(PATTERNS))
-        else:
-            value = draw(st.sampled_from(WORDS))
-    elif kind == "number":
-        if operator == "between":
-            value = sorted(draw(st.lists(st.sampled_from(NUMBERS + [60_000, 100]), min_size=2, max_size=2)))
-        elif operator in ("in", "not_in"):
-            value = draw(st.lists(st.sampled_from(NUMBERS + [60_000, 50]), max_size=3))
-        else:
-            value = draw(st.sampled_from(NUMBERS + [60_000, 50]))
-    elif kind == "boolean":
-        value = draw(st.booleans())
-    elif operator in ("in_last_days", "not_in_last_days"):
-        value = draw(st.sampled_from([0, 1, 7, 7.25, 30, 365, 10_000]))
-    elif operator == "between":
-        first, second = _time_text(draw), _time_text(draw)
-        value = sorted([first, second], key=lambda t: datetime.fromisoformat(t))
-    else:
-        value = _time_text(draw)
-    return {"field": field, "operator": operator, "value": value}
+def condition(draw, key: tuple[str, str] | None = None) -> dict:
+    """A condition for one (operator, field type) of the table, or any of them."""
+    name, kind = key or draw(st.sampled_from(sorted(OPERATORS)))
+    row = OPERATORS[(name, kind)]
+    field = draw(st.sampled_from(FIELDS_BY_KIND[kind]))
+    value = draw(SHAPE_VALUES[row.value])
+    return {"field": field, "operator": name} if value is None else {"field": field, "operator": name, "value": value}
 
 
 def group(max_depth: int = 3):

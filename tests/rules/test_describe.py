@@ -45,3 +45,30 @@ def test_groups_extras_and_empty():
         "sort": [{"field": "random"}], "seed": 3, "limit": {"minutes": 90}, "dedupe": "isrc"})
     assert describe_rule(rule) == ("not (energy > 0.5 or energy < 0.1); sorted by random (seed 3); one per ISRC;"
                                    " at most 90 min")
+
+
+def test_every_operator_of_the_table_reads_in_words():
+    from lib.rules.operators import OPERATORS
+    from tests.rules.strategies import FIELDS_BY_KIND
+
+    samples = {"text": "a", "texts": ["a"], "regex": "^a", "number": 2010.0, "numbers": [1, 2.5],
+               "number pair": [1, 2], "boolean": True, "date": "2020-01-01", "date pair": ["2020-01-01", "2020-02-01"],
+               "days": 7, "none": None}
+    for (name, kind), row in OPERATORS.items():
+        cond = {"field": FIELDS_BY_KIND[kind][0], "operator": name}
+        if samples[row.value.name] is not None:
+            cond["value"] = samples[row.value.name]
+        text = one(cond)
+        assert text, (name, kind)
+        assert "{" not in text, (name, kind, text)
+
+
+def test_whole_numbers_stay_whole():
+    rule = parse_rule({"id": "w", "name": "W", "match": {"conditions": [
+        {"field": "release_year", "operator": "between", "value": [2010.0, 2019.0]},
+        {"field": "popularity", "operator": "gte", "value": 52.0},
+        {"field": "energy", "operator": "gte", "value": 0.5}]}})
+    values = [c["value"] for c in rule.definition()["match"]["conditions"]]
+    assert values == [[2010, 2019], 52, 0.5]
+    assert isinstance(values[1], int)
+    assert one({"field": "popularity", "operator": "gte", "value": 52.0}) == "popularity ≥ 52"

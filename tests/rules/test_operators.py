@@ -60,6 +60,18 @@ CASES = [
     (c("title", "not_matches", "^rock"), {"t2", "t3", "t4"}),
     (c("title", "matches", ""), {"t1", "t2", "t4"}),
     (c("title", "matches", r"\p{Greek}+"), {"t4"}),
+    # accents are ignored like case, in values and in the library's text
+    (c("title", "contains", "cafe"), {"t2"}),
+    (c("title", "eq", "CAFÉ DEL MÁR"), {"t2"}),
+    (c("artist", "eq", "energie"), {"t2"}),
+    (c("artists", "in", ["energie"]), {"t2"}),
+    (c("title", "matches", "^cafe"), {"t2"}),
+    (c("title", "matches", "^café"), {"t2"}),
+    # starts_with_word: the start of the text or of any word after a space (the operator added via the table)
+    (c("title", "starts_with_word", "anth"), {"t1"}),
+    (c("title", "starts_with_word", "nthem"), set()),
+    (c("title", "starts_with_word", "DEL"), {"t2"}),
+    (c("genres", "starts_with_word", "rock"), {"t1"}),
     (c("title", "is_empty"), {"t3"}),
     (c("title", "is_not_empty"), {"t1", "t2", "t4"}),
     (c("artist", "is_empty"), {"t3"}),

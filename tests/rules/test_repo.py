@@ -112,7 +112,7 @@ def test_import_with_an_invalid_rule_changes_nothing(library):
 
 
 def test_import_failing_midway_in_the_database_rolls_back(library, monkeypatch):
-    import lib.store.rules_repo as repo
+    import lib.rules.repo as repo
 
     save_rule(library, rule("keep", "Keep"))
     before = export_rules(library)

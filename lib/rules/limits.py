@@ -1,0 +1,45 @@
+"""The documented limits of a rule, checked iteratively on the raw document before any deep validation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_DEPTH = 10            # groups nested inside the rule's match (the match itself is depth 0)
+MAX_CONDITIONS = 100      # conditions and groups in one rule, all levels together
+MAX_REGEX = 1000          # characters in one regular expression
+MAX_LIST = 1000           # items in one `in` / `not_in` list
+MAX_TEXT = 1000           # characters in one text value
+MAX_NUMBER = 10 ** 15     # largest number a value may hold (exact as a double)
+MAX_JSON_NESTING = 64     # brackets nested in a rules document (rules file → rule → groups)
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_nesting(text: str) -> int:
+    """How deeply brackets nest in JSON text (strings skipped), without parsing it."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def limit_error(match: Any, where: str = "match") -> str | None:
+    """'match.conditions[3].conditions[0]: …' for the first limit a raw match tree breaks, else None."""
+    stack, count = [(match, where, 0)], 0
+    while stack:
+        node, path, depth = stack.pop()
+        if not isinstance(node, dict) or "field" in node:
+            continue
+        children = node.get("conditions")
+        if not isinstance(children, list):
+            continue
+        if depth > MAX_DEPTH:
+            return f"{path}: groups nest at most {MAX_DEPTH} levels deep"
+        count += len(children)
+        if count > MAX_CONDITIONS:
+            return f"{path}: a rule holds at most {MAX_CONDITIONS} conditions and groups in all"
+        stack.extend((child, f"{path}.conditions[{i}]", depth + 1) for i, child in reversed(list(enumerate(children))))
+    return None
