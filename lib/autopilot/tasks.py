@@ -37,7 +37,7 @@ class TaskState:
 
 def task_states(library: Library, now: datetime | None = None) -> list[TaskState]:
     """The listening task, then every enabled rule, with when each runs next (disabled rules never run)."""
-    from lib.store.rules_repo import list_rules
+    from lib.rules.repo import list_rules
 
     now = now or utcnow()
     rows = schedule_rows(library)
@@ -59,7 +59,7 @@ def task_states(library: Library, now: datetime | None = None) -> list[TaskState
 
 def set_schedule(library: Library, task: str, schedule: Schedule) -> None:
     """Store a task's schedule (validated by Schedule); unknown rules are refused."""
-    from lib.store.rules_repo import get_rule
+    from lib.rules.repo import get_rule
 
     if task != LISTENING_TASK:
         rule_id = task.removeprefix("rule:")

@@ -23,10 +23,10 @@ from lib.autopilot import (
 )
 from lib.autopilot.tasks import utcnow
 from lib.config import PROJECT_ROOT
+from lib.rules.repo import save_rule
 from lib.spotify import connect_client
 from lib.spotify.sync import sync_library
 from lib.store import list_jobs, push_store
-from lib.store.rules_repo import save_rule
 from lib.store.schedule_store import schedule_rows
 from tests.autopilot.conftest import LIKED_RULE
 
