@@ -20,6 +20,7 @@ from lib.rules import list_rules
 from lib.spotify import connect_client, is_connected
 from lib.store import data_version
 from lib.store.push_store import labels_for_uris, list_links
+from ui.schedule import render_autopilot
 from ui.state import is_demo, settings, user_library
 
 PREVIEW = "push.preview"        # (rule_id, mode, data version, PushPreview) read from Spotify
@@ -236,6 +237,7 @@ def render_push_page() -> None:
         return
     library = user_library()
     _flash()
+    render_autopilot(library)
     version = data_version(library)
     plans = _plans(library, library.target, version)
     if not plans:

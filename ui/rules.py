@@ -26,6 +26,7 @@ from lib.store import data_version
 from lib.store.push_store import get_link
 from ui.rules_builder import KEY, render_group, starting_condition, strip_uids, with_uids
 from ui.rules_preview import cached_preview, render_distribution, render_metrics, render_table, render_tuner_charts
+from ui.schedule import render_rule_schedule
 from ui.state import library_guard
 
 ROOT = f"{KEY}.root"
@@ -254,6 +255,7 @@ def render_rules_page(library) -> None:
         st.success(flash)
     render_picker(library, stored, fields)
     render_editor(library, fields, {s.rule_id for s in stored})
+    render_rule_schedule(library, st.session_state.get(f"{KEY}.editing"))
     render_files(library, stored)
 
 

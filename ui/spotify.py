@@ -21,9 +21,24 @@ LISTED = "spotify.listed"
 AUTH_URL_MAX_AGE_S = 480          # the pending state lives 10 minutes server-side
 
 
+def app_address() -> str | None:
+    """The address the browser has this app open at (scheme, host, port), or None outside a browser."""
+    url = st.context.url
+    if url:
+        return url
+    host = st.context.headers.get("Host") if st.context.headers else None
+    return f"http://{host}/" if host else None
+
+
 def spotify_settings():
-    """Settings with the app saved on this page filled in (env vars and secrets.toml win)."""
-    return spotify.resolve_app(settings())
+    """Settings with the app saved on this page filled in (env vars and secrets.toml win); unless a
+    redirect URI is configured, it is the address this app runs at (any port)."""
+    return spotify.follow_app_address(spotify.resolve_app(settings()), app_address())
+
+
+def _open_at(cfg) -> str:
+    """Where to open the app so the sign-in can come back: the redirect URI's own address."""
+    return cfg.spotify_redirect_uri.split("?")[0]
 
 
 def handle_oauth_callback() -> None:
@@ -53,22 +68,33 @@ def _flash() -> None:
         st.error(text, icon="⚠️")
 
 
-def _setup_form(cfg) -> None:
-    st.subheader("1 · Register your Spotify app")
+def _instructions(cfg) -> None:
+    redirect = cfg.spotify_redirect_uri
     st.markdown(
         "Spotify lets each person use the Web API through **their own** app in *Development Mode* "
         "(the app owner needs Premium; up to 5 allow-listed users).\n\n"
         "1. Open [developer.spotify.com/dashboard](https://developer.spotify.com/dashboard) and **Create app**.\n"
-        f"2. Add the **Redirect URI** `{cfg.spotify_redirect_uri}` exactly — Spotify refuses `localhost`, so "
-        "open this app at **http://127.0.0.1:8501/** (not localhost), or the sign-in cannot come back.\n"
-        "3. Tick **Web API**, save, then copy the **Client ID** below. The client secret is optional: "
-        "without it the app signs in with PKCE.\n"
-        "4. Under *User Management*, add your Spotify account's e-mail if you are not the app owner.")
+        f"2. Add the **Redirect URI** `{redirect}` exactly. Spotify refuses `localhost`, so open this app at "
+        f"**{_open_at(cfg)}** (not localhost), or the sign-in cannot come back"
+        + ("" if cfg.redirect_configured else " — it follows the address and port this app runs at") + ".\n"
+        "3. Tick **Web API**, save, then copy the **Client ID** (32 characters 0-9, a-f) below. The client secret "
+        "is optional: without it the app signs in with PKCE.\n"
+        "4. Under *User Management*, add your Spotify account's e-mail if you are not the app owner.\n"
+        "5. Connect: the app asks to read your library and playlists, write the playlists it manages, and read "
+        "your recently played and top tracks (for play counts and top ranks in rules).")
+
+
+def _setup_form(cfg) -> None:
+    st.subheader("1 · Register your Spotify app")
+    _instructions(cfg)
     with st.form("spotify.app_form"):
-        client_id = st.text_input("Client ID", key="spotify.client_id")
+        client_id = st.text_input("Client ID", key="spotify.client_id", max_chars=64,
+                                  placeholder="32 characters, 0-9 and a-f")
         secret = st.text_input("Client secret (optional — leave empty for PKCE)", type="password",
                                key="spotify.client_secret")
-        redirect = st.text_input("Redirect URI", value=cfg.spotify_redirect_uri, key="spotify.redirect_uri")
+        redirect = st.text_input("Redirect URI (optional)", key="spotify.redirect_uri",
+                                 placeholder=f"{cfg.spotify_redirect_uri} (this app's address)",
+                                 help="Leave empty to use the address this app runs at.")
         if st.form_submit_button("Save app", type="primary"):
             try:
                 spotify.save_app(settings(), client_id, secret, redirect)
@@ -82,26 +108,70 @@ def _setup_form(cfg) -> None:
 
 
 def _auth_url(cfg) -> str:
-    created, url = st.session_state.get(AUTH_URL, (0.0, ""))
-    if not url or time.time() - created > AUTH_URL_MAX_AGE_S:
+    created, redirect, url = st.session_state.get(AUTH_URL, (0.0, "", ""))
+    if not url or time.time() - created > AUTH_URL_MAX_AGE_S or redirect != cfg.spotify_redirect_uri:
         url = spotify.begin_authorization(cfg)
-        st.session_state[AUTH_URL] = (time.time(), url)
+        st.session_state[AUTH_URL] = (time.time(), cfg.spotify_redirect_uri, url)
     return url
+
+
+def _connect_link(cfg, label: str = "Connect Spotify") -> None:
+    url = _auth_url(cfg)
+    # st.link_button opens a new tab; the sign-in should come back into this one.
+    st.markdown(f'<a href="{html.escape(url)}" target="_self" data-testid="spotify-connect-link" '
+                'style="display:inline-block;padding:0.5em 1.2em;border-radius:0.5em;background:#1DB954;'
+                f'color:white;text-decoration:none;font-weight:600">{html.escape(label)}</a>',
+                unsafe_allow_html=True)
 
 
 def _connect(cfg) -> None:
     st.subheader("2 · Connect your account")
     flow = "PKCE (no client secret)" if spotify.uses_pkce(cfg) else "Authorization Code (with client secret)"
     st.write(f"App `{cfg.spotify_client_id[:8]}…` · {flow} · redirect `{cfg.spotify_redirect_uri}`")
-    url = _auth_url(cfg)
-    # st.link_button opens a new tab; the sign-in should come back into this one.
-    st.markdown(f'<a href="{html.escape(url)}" target="_self" data-testid="spotify-connect-link" '
-                'style="display:inline-block;padding:0.5em 1.2em;border-radius:0.5em;background:#1DB954;'
-                'color:white;text-decoration:none;font-weight:600">Connect Spotify</a>', unsafe_allow_html=True)
+    if not _app_usable(cfg):
+        return
+    st.caption(f"Open this app at **{_open_at(cfg)}** — that is where Spotify sends you back.")
+    _connect_link(cfg)
+    with st.expander("How to set up the Spotify app (Development Mode)"):
+        _instructions(cfg)
     if spotify.app_source(settings()) == "saved" and st.button("Use a different app", key="spotify.forget_app"):
         spotify.forget_app(settings())
         st.session_state.pop(AUTH_URL, None)
         st.rerun()
+
+
+def _app_usable(cfg) -> bool:
+    """A Client ID that is not 32 hex characters is reported, not used."""
+    try:
+        spotify.check_client_id(cfg.spotify_client_id)
+    except spotify.SpotifyError as exc:
+        st.error(f"{exc} Fix SPOTIPY_CLIENT_ID / secrets.toml, or use a different app.", icon="⚠️")
+        return False
+    return True
+
+
+def _scopes(cfg) -> None:
+    """Say which permissions the stored sign-in lacks, why they are wanted, and offer to grant them."""
+    missing = spotify.missing_scopes(cfg)
+    if not missing:
+        return
+    st.warning("Your sign-in predates the listening features and lacks: "
+               + "; ".join(f"**{s}** — {spotify.LISTENING_SCOPES[s]}" for s in missing)
+               + ". Everything else keeps working; play counts and top ranks stay empty until you connect again "
+               "(Spotify then asks for these too).", icon="🔑")
+    _connect_link(cfg, "Connect again")
+
+
+def _listening() -> None:
+    from lib.store.listening_store import listening_summary
+
+    info = listening_summary(user_library())
+    if not info["plays"] and not info["top_read_at"]:
+        return
+    read = ", ".join(f"{term.split('_')[0]} {at:%Y-%m-%d %H:%M}" for term, at in sorted(info["top_read_at"].items()))
+    span = f" from {info['first_play']:%Y-%m-%d} to {info['last_play']:%Y-%m-%d %H:%M} UTC" if info["plays"] else ""
+    st.caption(f"Listening history: {info['plays']} plays stored{span} (kept forever; Spotify itself shows only the "
+               f"last 50)." + (f" Top tracks read (UTC): {read}." if read else ""))
 
 
 def _who(cfg) -> dict | None:
@@ -170,8 +240,13 @@ def _run_sync(cfg, liked: bool, chosen: list[str]) -> None:
                                               f"{event.requests} requests")
 
         try:
-            summary = spotify.sync_library(user_library(), spotify.connect_client(cfg), liked=liked,
-                                           playlist_ids=chosen, on_progress=show)
+            client = spotify.connect_client(cfg)
+            summary = spotify.sync_library(user_library(), client, liked=liked, playlist_ids=chosen,
+                                           on_progress=show)
+            if summary.status == "done":
+                heard = spotify.read_listening(user_library(), client, parent_job_id=summary.job_id,
+                                               force_top=True)
+                st.write(f"Listening history: {heard.message}")
         except spotify.SpotifyError as exc:
             status.update(label=str(exc), state="error")
             return
@@ -225,6 +300,7 @@ def render_connect_page() -> None:
         _connect(cfg)
         return
     _account(cfg, me)
+    _scopes(cfg)
     st.subheader("3 · Sync")
     liked, chosen = _picker(cfg)
     paused = pause_state(user_library())
@@ -234,7 +310,10 @@ def render_connect_page() -> None:
     if st.button("Sync now", type="primary", key="spotify.sync", disabled=not (liked or chosen)):
         _run_sync(cfg, liked, chosen)
     _summary()
+    _listening()
     _stored_sources()
+    with st.expander("How to set up the Spotify app (Development Mode)"):
+        _instructions(cfg)
 
 
 def render_jobs_page() -> None:

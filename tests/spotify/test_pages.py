@@ -58,7 +58,7 @@ def test_connected_page_syncs_with_progress_and_summary(fake_spotify, app_env):
     assert [m.value for m in at.metric][:2] == ["6", "130"]      # requests, tracks
     lib = open_library(app_env.db)
     assert lib.query_one("SELECT count(*) FROM source_tracks")[0] == 130
-    assert {j.kind for j in list_jobs(lib)} == {"sync", "fetch_tracks"}
+    assert {j.kind for j in list_jobs(lib)} == {"sync", "fetch_tracks", "listening"}   # a Sync click reads plays
 
     jobs = _page("jobs").run()
     assert not jobs.exception
