@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.autopilot import rule_task, run_once, task_states
 from lib.autopilot.tasks import record_check, utcnow
+from lib.rules.repo import save_rule
 from lib.store import open_library
-from lib.store.rules_repo import save_rule
 from lib.store.schedule_store import schedule_rows
 from tests.autopilot.conftest import LIKED_RULE
 from tests.fakes.spotify_server import CORE_SCOPE, connected_settings
