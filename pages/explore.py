@@ -8,7 +8,7 @@ from ui.state import current_library, is_demo, library_guard, require_app_frame
 
 require_app_frame()
 
-with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+with library_guard("page", current_library()):  # a busy library: a message and a retry
     st.title("Explore")
     library = current_library()
     if is_demo():

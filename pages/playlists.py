@@ -7,7 +7,7 @@ from ui.state import library_guard, require_app_frame
 
 require_app_frame()
 
-with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+with library_guard("page"):  # a busy library: a message and a retry
     st.title("Push to Spotify")
     st.caption("Each rule becomes a playlist. See exactly what will change, push only that, and undo it later.")
     render_push_page()

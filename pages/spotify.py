@@ -7,6 +7,6 @@ from ui.state import library_guard, require_app_frame
 
 require_app_frame()
 
-with library_guard("page"):  # a busy library: one message and a retry, not a traceback
+with library_guard("page"):  # a busy library: a message and a retry
     st.title("Connect & sync")
     render_connect_page()

@@ -143,7 +143,7 @@ def _filter_options(_library, target: str, version: int) -> FilterOptions:
 @st.fragment
 def render_explorer(library: Library) -> None:
     """Filters with the table or the charts: a filter change reruns only this; charts only when shown."""
-    with library_guard("explore"):
+    with library_guard("explore", library):
         flt = filter_widgets(_filter_options(library, library.target, data_version(library)))
         view = st.segmented_control("Show", ["Tracks", "Charts"], default="Tracks", key="explore.view",
                                     label_visibility="collapsed") or "Tracks"

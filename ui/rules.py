@@ -271,7 +271,7 @@ def _rule_errors(definition: dict):
 @st.fragment
 def render_editor(library, fields: dict, stored_ids: set[str]) -> None:
     """The rule being edited and its live preview; an edit reruns only this."""
-    with library_guard("rules.editor"):
+    with library_guard("rules.editor", library):
         version = data_version(library)
         meta = st.session_state[f"{KEY}.meta"]
         head = render_meta(library, meta, stored_ids)
