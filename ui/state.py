@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -133,6 +133,11 @@ def open_requested_page(pages: list) -> None:
             st.switch_page(page)
 
 
+def _offer_retry(key: str, exc: Exception) -> None:
+    st.error(str(exc), icon=":material/lock_clock:")
+    st.button("Retry", key=f"{key}.retry", icon=":material/refresh:")
+
+
 @contextmanager
 def library_guard(key: str, library: Library | None = None) -> Iterator[None]:
     """A library that is busy (another program holds it) or cannot be opened shows one message and a
@@ -140,9 +145,14 @@ def library_guard(key: str, library: Library | None = None) -> Iterator[None]:
 
     With a `library`, one connection is held for the block, so the block's many short reads share
     one opening of the file (each opening costs tens of milliseconds) and release it at the end."""
-    try:
-        with library.cursor() if library is not None else nullcontext():
+    with ExitStack() as stack:
+        try:
+            if library is not None:
+                stack.enter_context(library.cursor())
+        except (LibraryBusyError, LibraryError) as exc:
+            _offer_retry(key, exc)
+            st.stop()
+        try:
             yield
-    except (LibraryBusyError, LibraryError) as exc:
-        st.error(str(exc), icon=":material/lock_clock:")
-        st.button("Retry", key=f"{key}.retry", icon=":material/refresh:")
+        except (LibraryBusyError, LibraryError) as exc:
+            _offer_retry(key, exc)
