@@ -20,19 +20,33 @@ def _library(args):
 
 
 def cmd_validate(args) -> int:
-    from lib.rules import RuleValidationError, describe_rule, parse_rules_file
+    from lib.rules import RuleValidationError, check_cycles, describe_rule, parse_rules_file, referenced
 
     try:
         rules_file = parse_rules_file(Path(args.file))
+        check_cycles({r.id: r for r in rules_file.rules})
     except RuleValidationError as exc:
         print(f"{args.file}: invalid", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
-    print(f"{args.file}: {len(rules_file.rules)} valid rule(s)")
+    print(f"{args.file}: {len(rules_file.rules)} valid rule(s) (format version {rules_file.version})")
+    known = {r.id for r in rules_file.rules}
     for rule in rules_file.rules:
         state = "" if rule.enabled else " [disabled]"
         print(f"  {rule.id}: {rule.name}{state} — {describe_rule(rule)}")
+        outside = [r for r in referenced(rule) if r not in known]
+        if outside:
+            print(f"    reads saved rule(s) not in this file: {', '.join(outside)}")
+    return 0
+
+
+def cmd_freeze(args) -> int:
+    from lib.rules import freeze_rule
+
+    frozen = freeze_rule(_library(args), args.rule, args.id)
+    print(f"froze {args.rule} as {frozen.id} ({frozen.name!r}): {len(frozen.tracks)} tracks;"
+          f" push it with `python -m lib push --rule {frozen.id}`")
     return 0
 
 
@@ -74,41 +88,48 @@ def _json_value(value):
 
 
 def _pick_rule(args):
+    """(the rule, the rules it may refer to besides the saved ones)."""
     from lib.rules import get_rule, parse_rules_file
 
     if args.saved:
         stored = get_rule(_library(args), args.rule)
         if stored.rule is None:
             raise ValidationError(f"saved rule {args.rule!r} is invalid: {'; '.join(stored.errors)}")
-        return stored.rule
+        return stored.rule, {}
     rules_file = parse_rules_file(Path(args.rules))
     for rule in rules_file.rules:
         if rule.id == args.rule:
-            return rule
+            return rule, {r.id: r for r in rules_file.rules}
     known = ", ".join(r.id for r in rules_file.rules) or "none"
     raise ValidationError(f"no rule {args.rule!r} in {args.rules} (rules there: {known})")
 
 
 def cmd_preview(args) -> int:
-    from lib.rules import RuleValidationError, ordered_track_ids, rule_records
+    from lib.rules import RuleValidationError, rule_outcome, track_records
     from lib.rules.semantics import normalize_now
 
     try:
         now = normalize_now(args.now) if args.now else None
     except ValueError:
         raise ValidationError(f"--now {args.now!r} is not an ISO-8601 date or time") from None
+    library = _library(args)
     try:
-        rule = _pick_rule(args)
+        rule, others = _pick_rule(args)
+        outcome = rule_outcome(library, rule, now, others)
     except RuleValidationError as exc:
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         raise
-    library = _library(args)
+    # What the preview says about a mix or a separation goes to stderr; stdout stays the playlist.
+    for part in outcome.parts:
+        print(f"{part.label}: {part.reason}", file=sys.stderr)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
     if args.format == "ids":
-        for track_id in ordered_track_ids(library, rule, now):
+        for track_id in outcome.ids:
             print(track_id)
         return 0
-    records = rule_records(library, rule, now, PREVIEW_COLUMNS)
+    records = track_records(library, outcome.ids, PREVIEW_COLUMNS)
     if args.format == "json":
         print(json.dumps([{k: _json_value(v) for k, v in r.items()} for r in records], ensure_ascii=False,
                          indent=1))
@@ -146,6 +167,12 @@ def register(sub, common) -> None:
 
     p = rules_sub.add_parser("list", parents=[common], help="list saved rules with a one-line summary")
     p.set_defaults(func=cmd_list)
+
+    p = rules_sub.add_parser("freeze", parents=[common],
+                             help="save a rule's current playlist as a new rule with that fixed track list")
+    p.add_argument("--rule", metavar="ID", required=True, help="the saved rule to freeze")
+    p.add_argument("--id", metavar="NEW_ID", help="id of the new rule (default: <id>-frozen)")
+    p.set_defaults(func=cmd_freeze)
 
     p = sub.add_parser("preview", parents=[common], help="print a rule's ordered tracks")
     source = p.add_mutually_exclusive_group(required=True)

@@ -21,7 +21,7 @@ class RuleTarget:
     description: str
     version: int | None
     enabled: bool
-    sorted: bool               # an explicit sort: the playlist's order is kept in line with it
+    sorted: bool               # an explicit order (sort, mix, fixed list, separation): the playlist keeps it
     uris: tuple[str, ...]
     demo_tracks: int           # tracks that exist only in the demo (ids not real on Spotify)
 
@@ -48,7 +48,7 @@ def target_for(library, stored_or_id, now=None) -> RuleTarget:
     uris = tuple(rows[i][0] if i in rows else f"spotify:track:{i}" for i in ids)
     demo = sum(1 for i in ids if i in rows and rows[i][2] == "demo")
     return RuleTarget(rule.id, rule.name, rule.description or "", stored.version, bool(stored.enabled),
-                      bool(rule.sort), uris, demo)
+                      bool(rule.sort or rule.mix or rule.tracks is not None or rule.separate_artists), uris, demo)
 
 
 def enabled_rules(library) -> list:

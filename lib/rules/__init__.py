@@ -11,23 +11,31 @@ from lib.rules.engine import (
     ordered_track_ids,
     preview_rule,
     preview_stats,
+    rule_outcome,
     rule_records,
+    track_records,
 )
 from lib.rules.evaluate import condition_holds, evaluate_tracks, group_holds, matches_rules
 from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
+from lib.rules.freeze import freeze_rule
+from lib.rules.mix import PartResult
 from lib.rules.models import (
     ConditionOperator,
     Limit,
     LogicalOperator,
+    Mix,
+    MixPart,
     PlaylistRuleSet,
     RuleCondition,
     RuleGroup,
+    RuleRef,
     RulesFile,
     SortKey,
 )
 from lib.rules.operators import OP_LABELS, Operator, operator_label
 from lib.rules.operators import TABLE as OPERATOR_TABLE
 from lib.rules.parse import RuleValidationError, dump_rules_file, parse_rule, parse_rules_file
+from lib.rules.playlist import check_cycles, referenced
 from lib.rules.repo import (
     ImportResult,
     RuleNotFoundError,
@@ -50,6 +58,8 @@ __all__ = [
     "dump_rules_file", "duplicate_rule", "evaluate_rule", "evaluate_tracks", "export_rules", "field_info", "get_rule",
     "group_holds", "import_rules", "list_rules", "load_tracks", "matches_rules", "operator_label", "ordered_track_ids",
     "parse_rule", "parse_rules_file", "preview_rule", "preview_stats", "rule_records", "save_rule",
+    "Mix", "MixPart", "PartResult", "RuleRef", "check_cycles", "freeze_rule", "referenced", "rule_outcome",
+    "track_records",
     "set_rule_enabled",
     "PreviewTooSlow", "distribution",
 ]

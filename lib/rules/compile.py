@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from lib.rules.caps import cap_columns, capped, has_caps
 from lib.rules.fields import RANDOM_SORT, FieldInfo, field_info
-from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
+from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup, RuleRef
 from lib.rules.operators import Operator, positive
 from lib.rules.semantics import FOLD_SQL, normalize_now, seed_text
 from lib.store.track_view import SEARCH_COLUMNS, TRACK_VIEW_COLUMNS
@@ -17,8 +18,9 @@ RESULT_COLUMNS = tuple(TRACK_VIEW_COLUMNS)
 class _Params:
     """Collects values as named parameters ($p0, $p1, ...) so no value is ever written into SQL."""
 
-    def __init__(self) -> None:
+    def __init__(self, refs: dict[str, list[str]] | None = None) -> None:
         self.values: dict[str, object] = {}
+        self.refs = refs or {}    # rule id → its track ids, for in_rule / not_in_rule
 
     def add(self, value: object) -> str:
         name = f"p{len(self.values)}"
@@ -82,9 +84,18 @@ def compile_condition(cond: RuleCondition, now: datetime, p: _Params) -> str:
     return f"(NOT {test})" if negated else test
 
 
+def compile_ref(ref: RuleRef, p: _Params) -> str:
+    """in_rule / not_in_rule over the other rule's track ids, resolved beforehand (lib.rules.refs)."""
+    if ref.rule_id not in p.refs:
+        raise ValueError(f"rule {ref.rule_id!r} was not resolved before compiling (use lib.rules.refs)")
+    # A semi-join on a hash table: list_contains would scan the list once per row.
+    test = f"track_id IN (SELECT unnest(CAST({p.add(list(p.refs[ref.rule_id]))} AS VARCHAR[])))"
+    return f"(NOT {test})" if ref.negated else f"({test})"
+
+
 def compile_group(group: RuleGroup, now: datetime, p: _Params) -> str:
-    parts = [compile_group(c, now, p) if isinstance(c, RuleGroup) else compile_condition(c, now, p)
-             for c in group.conditions]
+    parts = [compile_group(c, now, p) if isinstance(c, RuleGroup) else compile_ref(c, p) if isinstance(c, RuleRef)
+             else compile_condition(c, now, p) for c in group.conditions]
     if not parts:
         body = "true" if group.operator.value == "and" else "false"
     else:
@@ -92,9 +103,9 @@ def compile_group(group: RuleGroup, now: datetime, p: _Params) -> str:
     return f"(NOT {body})" if group.negate else body
 
 
-def compile_where(node: RuleGroup | RuleCondition, now=None) -> tuple[str, dict]:
+def compile_where(node: RuleGroup | RuleCondition, now=None, refs=None) -> tuple[str, dict]:
     """Just the filter: (boolean SQL expression over track_view, params)."""
-    p = _Params()
+    p = _Params(refs)
     now = normalize_now(now)
     sql = compile_group(node, now, p) if isinstance(node, RuleGroup) else compile_condition(node, now, p)
     return sql, p.values
@@ -130,22 +141,31 @@ def _dedupe_qualify(rule: PlaylistRuleSet, order: str) -> str:
 
 
 def compile_rule(rule: PlaylistRuleSet, now=None, columns: Sequence[str] | None = None, *, head: int | None = None,
-                 params: _Params | None = None) -> tuple[str, dict]:
+                 params: _Params | None = None, refs: dict[str, list[str]] | None = None) -> tuple[str, dict]:
     """The rule as one query returning `columns` (default: all of track_view) in playlist order; only
-    the first `head` tracks if given. `params` lets a caller embed the query in a bigger one."""
+    the first `head` tracks if given. `params` lets a caller embed the query in a bigger one; `refs`
+    holds the track ids of the rules its in_rule / not_in_rule conditions name."""
     p = params or _Params()
+    p.refs.update(refs or {})
     now = normalize_now(now)
     cols = list(columns or RESULT_COLUMNS)
     select = ", ".join(_ident(c) for c in cols)
     where = compile_group(rule.match, now, p)
     order = _order_by(rule, p)
     qualify = _dedupe_qualify(rule, order)
-    if rule.limit is not None and rule.limit.minutes is not None:
+    minutes = rule.limit is not None and rule.limit.minutes is not None
+    if minutes or has_caps(rule):
+        # Ranked in playlist order after dedupe, then capped, then limited.
+        carried = ", ".join(_ident(c) for c in dict.fromkeys([*cols, "duration_ms", *cap_columns(rule)]))
+        kept = capped(rule, f"SELECT {carried}, row_number() OVER (ORDER BY {order}) AS _pos FROM track_view"
+                            f" WHERE {where}{qualify}", p.add)
+        if not minutes:
+            cap = [n for n in (rule.limit.tracks if rule.limit is not None else None, head) if n is not None]
+            tail = f" LIMIT {p.add(int(min(cap)))}" if cap else ""
+            return f"WITH kept AS ({kept}) SELECT {select} FROM kept ORDER BY _pos{tail}", p.values
         # The longest prefix within the budget: a running total over the deduped playlist order.
-        carried = ", ".join(_ident(c) for c in dict.fromkeys([*cols, "duration_ms"]))
         budget = p.add(float(rule.limit.minutes) * 60_000)
-        sql = (f"WITH kept AS (SELECT {carried}, row_number() OVER (ORDER BY {order}) AS _pos FROM track_view"
-               f" WHERE {where}{qualify}), limited AS (SELECT *, sum(coalesce(duration_ms, 0)) OVER (ORDER BY _pos"
+        sql = (f"WITH kept AS ({kept}), limited AS (SELECT *, sum(coalesce(duration_ms, 0)) OVER (ORDER BY _pos"
                f" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _cum_ms FROM kept)"
                f" SELECT {select} FROM limited WHERE _cum_ms <= {budget} ORDER BY _pos")
         return sql + (f" LIMIT {p.add(int(head))}" if head is not None else ""), p.values

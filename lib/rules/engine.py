@@ -15,6 +15,7 @@ from lib.rules.compile import _Params, compile_group, compile_rule
 from lib.rules.fields import FIELDS, field_info
 from lib.rules.models import PlaylistRuleSet
 from lib.rules.parse import parse_rule
+from lib.rules.playlist import Outcome, Run, rows_query
 from lib.rules.semantics import normalize_now
 from lib.store.track_view import TRACK_VIEW_COLUMNS
 
@@ -26,22 +27,46 @@ def _as_rule(rule: PlaylistRuleSet | dict | str) -> PlaylistRuleSet:
     return rule if isinstance(rule, PlaylistRuleSet) else parse_rule(rule)
 
 
-def evaluate_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None) -> pd.DataFrame:
-    """The rule's tracks in playlist order (sorted, deduped, limited) with the columns of track_view."""
-    sql, params = compile_rule(_as_rule(rule), now, columns)
-    return library.query_df(sql, params)
+def _query(library: Library, rule: PlaylistRuleSet, now, columns, rules=None) -> tuple[str, dict]:
+    # Rules with references, mixes, fixed lists or separation are evaluated first (lib.rules.playlist).
+    if rule.is_plain:
+        return compile_rule(rule, now, columns)
+    return rows_query(Run(library, now, rules).outcome(rule).ids, list(columns or TRACK_VIEW_COLUMNS))
 
 
-def ordered_track_ids(library: Library, rule: PlaylistRuleSet | dict, now=None) -> list[str]:
+def evaluate_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None,
+                  rules=None) -> pd.DataFrame:
+    """The rule's tracks in playlist order (sorted, deduped, limited) with the columns of track_view.
+
+    `rules` (id → rule, e.g. a rules file) is where in_rule and mix parts look first, before saved rules.
+    """
+    return library.query_df(*_query(library, _as_rule(rule), now, columns, rules))
+
+
+def ordered_track_ids(library: Library, rule: PlaylistRuleSet | dict, now=None, rules=None) -> list[str]:
     """The rule's Spotify track ids in playlist order."""
-    sql, params = compile_rule(_as_rule(rule), now, ["track_id"])
+    rule = _as_rule(rule)
+    if not rule.is_plain:
+        return Run(library, now, rules).outcome(rule).ids
+    sql, params = compile_rule(rule, now, ["track_id"])
     return [row[0] for row in library.query(sql, params)]
 
 
-def rule_records(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None) -> list[dict]:
+def rule_outcome(library: Library, rule: PlaylistRuleSet | dict, now=None, rules=None) -> Outcome:
+    """The rule's track ids in order with the notes and per-part figures of a mix or a separation."""
+    return Run(library, now, rules).outcome(_as_rule(rule))
+
+
+def track_records(library: Library, track_ids: list[str], columns=None) -> list[dict]:
+    """track_view rows of `track_ids`, in that order, as plain dicts."""
+    cols = list(columns or TRACK_VIEW_COLUMNS)
+    return [dict(zip(cols, row, strict=True)) for row in library.query(*rows_query(track_ids, cols))]
+
+
+def rule_records(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None, rules=None) -> list[dict]:
     """The rule's tracks in order as plain dicts (Python lists, dates and datetimes)."""
     cols = list(columns or TRACK_VIEW_COLUMNS)
-    sql, params = compile_rule(_as_rule(rule), now, cols)
+    sql, params = _query(library, _as_rule(rule), now, cols, rules)
     return [dict(zip(cols, row, strict=True)) for row in library.query(sql, params)]
 
 
@@ -65,6 +90,8 @@ class Preview:
     matched: int                  # tracks matching before dedupe and limit
     library_tracks: int
     duration_ms: int              # of the whole playlist
+    notes: tuple[str, ...] = ()   # e.g. why artists could not all be kept apart
+    parts: tuple = ()             # a mix: per part, what it gave (lib.rules.mix.PartResult)
 
     def stats(self) -> dict:
         return {"count": self.count, "matched": self.matched, "library_tracks": self.library_tracks,
@@ -101,13 +128,26 @@ def figures_sql(rule: PlaylistRuleSet, now) -> tuple[str, dict]:
             " FROM track_view", p.values)
 
 
+def _outcome_preview(library: Library, outcome: Outcome, cols: list[str], rows: int) -> Preview:
+    sql, params = rows_query(outcome.ids[:rows], cols)
+    with library.cursor() as cur:
+        frame = cur.execute(sql, params).df()
+        duration, total = cur.execute(
+            "SELECT coalesce(sum(duration_ms) FILTER (WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))),"
+            " 0), count(*) FROM track_view", {"ids": outcome.ids}).fetchone()
+    return Preview(frame, len(outcome.ids), outcome.matched, int(total), int(duration), tuple(outcome.notes),
+                   tuple(outcome.parts))
+
+
 def preview_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None, *,
-                 rows: int = PREVIEW_ROWS, seconds: float = PREVIEW_SECONDS) -> Preview:
+                 rows: int = PREVIEW_ROWS, seconds: float = PREVIEW_SECONDS, rules=None) -> Preview:
     """The playlist's figures (computed in SQL) and its first `rows` tracks, read in one connection so
     both see the same data; stopped with PreviewTooSlow after `seconds`."""
     rule = _as_rule(rule)
     now = normalize_now(now)
     cols = list(dict.fromkeys(["track_id", "duration_ms", *(columns or TRACK_VIEW_COLUMNS)]))
+    if not rule.is_plain:
+        return _outcome_preview(library, Run(library, now, rules).outcome(rule), cols, rows)
     sql, params = compile_rule(rule, now, cols, head=rows)
     figures, figure_params = figures_sql(rule, now)
     with _time_limited(library, seconds) as cur:
@@ -131,7 +171,7 @@ def _field_expr(name: str, p: _Params) -> tuple[str, str]:
 
 
 def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", now=None,
-                     bins: int = DISTRIBUTION_BINS) -> tuple[str, dict]:
+                     bins: int = DISTRIBUTION_BINS, ids: list[str] | None = None) -> tuple[str, dict]:
     """A field's distribution over the library with the rule's share in each bar, in one scan.
 
     `selected` counts the tracks matching the rule (scope 'matched', before dedupe and limit) or those
@@ -143,7 +183,9 @@ def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", 
         raise ValueError(f"scope must be one of {SCOPES}")
     p = _Params()
     now = normalize_now(now)
-    if scope == "matched":
+    if ids is not None:    # a rule evaluated beforehand (a mix, a fixed list...): its playlist
+        head, selected = "", f"track_id IN (SELECT unnest(CAST({p.add(list(ids))} AS VARCHAR[])))"
+    elif scope == "matched":
         head, selected = "", compile_group(rule.match, now, p)
     else:
         playlist, _ = compile_rule(rule, now, ["track_id"], params=p)
@@ -169,7 +211,9 @@ def distribution(library: Library, rule: PlaylistRuleSet | dict, field: str, sco
                  bins: int = DISTRIBUTION_BINS, seconds: float = PREVIEW_SECONDS) -> pd.DataFrame:
     """`distribution_sql` run on the library (see there for the columns); number bins also get their
     middle `x` and `width`."""
-    sql, params = distribution_sql(_as_rule(rule), field, scope, now, bins)
+    rule = _as_rule(rule)
+    ids = None if rule.is_plain else Run(library, now).outcome(rule).ids
+    sql, params = distribution_sql(rule, field, scope, now, bins, ids)
     with _time_limited(library, seconds) as cur:
         frame = cur.execute(sql, params).df()
     if "bin" in frame.columns and len(frame):

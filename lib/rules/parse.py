@@ -9,9 +9,9 @@ from typing import Any
 import pydantic
 
 from lib.errors import ValidationError
-from lib.rules.models import PlaylistRuleSet, RulesFile
+from lib.rules.models import PlaylistRuleSet, RulesFile, needs_v2
 
-_TAGS = ("condition", "group")
+_TAGS = ("condition", "group", "ref")
 
 
 class RuleValidationError(ValidationError):
@@ -122,5 +122,6 @@ def parse_rules_file(source: str | Path | dict) -> RulesFile:
 
 def dump_rules_file(rules: list[PlaylistRuleSet]) -> str:
     """The JSON text of a rules file holding `rules` (the export format)."""
-    doc = {"version": 1, "rules": [r.definition() for r in rules]}
+    # Version 1 while no rule uses a version-2 addition, so older copies of the app still read the file.
+    doc = {"version": 2 if any(needs_v2(r) for r in rules) else 1, "rules": [r.definition() for r in rules]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -94,8 +94,17 @@ def save_rule(library: Library, rule: PlaylistRuleSet | dict) -> int:
     from lib.rules.parse import parse_rule
 
     rule = rule if isinstance(rule, PlaylistRuleSet) else parse_rule(rule)
+    _check_cycles(library, [rule])
     with library.transaction() as cur:
         return _upsert(cur, rule)[1]
+
+
+def _check_cycles(library: Library, rules: list[PlaylistRuleSet], *, replace: bool = False) -> None:
+    """Refuse rules whose in_rule / mix references would, with the saved ones, go round in a cycle."""
+    from lib.rules.playlist import check_cycles
+
+    saved = {} if replace else {s.rule_id: s.rule for s in list_rules(library) if s.rule is not None}
+    check_cycles({**saved, **{r.id: r for r in rules}}, [r.id for r in rules])
 
 
 def get_rule(library: Library, rule_id: str) -> StoredRule:
@@ -157,6 +166,7 @@ def import_rules(library: Library, source: str | Path | dict, *, replace: bool =
     from lib.rules.parse import parse_rules_file
 
     rules_file = parse_rules_file(source)
+    _check_cycles(library, rules_file.rules, replace=replace)
     outcome: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": [], "deleted": []}
     with library.transaction() as cur:
         for rule in rules_file.rules:

@@ -103,8 +103,8 @@ def test_all_problems_are_listed_at_once():
 def test_duplicate_ids_and_file_level_errors():
     with pytest.raises(RuleValidationError, match="used more than once"):
         parse_rules_file({"version": 1, "rules": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]})
-    with pytest.raises(RuleValidationError, match="version: Input should be 1"):
-        parse_rules_file({"version": 2, "rules": []})
+    with pytest.raises(RuleValidationError, match="version: Input should be 1 or 2"):
+        parse_rules_file({"version": 3, "rules": []})
     with pytest.raises(RuleValidationError, match="not valid JSON"):
         parse_rules_file('{"version": 1, "rules": [')
     with pytest.raises(RuleValidationError, match="must be a JSON object"):
