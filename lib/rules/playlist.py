@@ -115,7 +115,7 @@ class Run:
             self._path.pop()
 
     def _query(self, rule: PlaylistRuleSet, refs: dict) -> Outcome:
-        sql, params = compile_rule(rule, self.now, ["track_id"], refs)
+        sql, params = compile_rule(rule, self.now, ["track_id"], refs=refs)
         where, where_params = compile_where(rule.match, self.now, refs)
         with self.library.cursor() as cur:
             ids = [row[0] for row in cur.execute(sql, params).fetchall()]
