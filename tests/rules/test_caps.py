@@ -10,18 +10,10 @@ from hypothesis import strategies as hs
 
 from lib.rules import RuleValidationError, describe_rule, evaluate_tracks, ordered_track_ids, parse_rule
 from lib.rules.semantics import fold
-from lib.store import open_library
 from tests.rules import strategies as S
 from tests.rules.trackdata import write_tracks
 
 NOW = datetime(2026, 1, 3, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def shared_library():
-    library = open_library(":memory:")
-    yield library
-    library.close()
 
 
 def walk_caps(data: dict, rows: list[dict]) -> list[str]:

@@ -11,7 +11,6 @@ from hypothesis import strategies as hs
 
 from lib.rules import RuleValidationError, describe_rule, evaluate_tracks, parse_rule, preview_rule, save_rule
 from lib.rules.mix import combine, quotas
-from lib.store import open_library
 from tests.rules import strategies as S
 from tests.rules.trackdata import write_tracks
 
@@ -78,13 +77,6 @@ def test_share_quotas_round_to_the_total(shares, total):
     assert sum(got) == round(sum(s * total for s in shares))
     assert all(abs(q - s * total) < 1 + 1e-9 for q, s in zip(got, shares, strict=True))
     assert quotas([3, None], [None, 0.5], 10) == [3, 5]
-
-
-@pytest.fixture(scope="module")
-def shared_library():
-    library = open_library(":memory:")
-    yield library
-    library.close()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

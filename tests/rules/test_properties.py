@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,18 +21,10 @@ from lib.rules import (
 )
 from lib.rules.operators import OPERATORS
 from lib.rules.semantics import fold
-from lib.store import open_library
 from tests.rules import strategies as S
 from tests.rules.trackdata import write_tracks
 
 NOW = datetime(2026, 1, 3, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def shared_library():
-    library = open_library(":memory:")
-    yield library
-    library.close()
 
 
 @pytest.mark.parametrize("key", sorted(OPERATORS), ids=lambda k: f"{k[0]}-{k[1]}")

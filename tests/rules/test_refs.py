@@ -22,18 +22,10 @@ from lib.rules import (
     preview_rule,
     save_rule,
 )
-from lib.store import open_library
 from tests.rules import strategies as S
 from tests.rules.trackdata import write_tracks
 
 NOW = datetime(2026, 1, 3, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def shared_library():
-    library = open_library(":memory:")
-    yield library
-    library.close()
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
