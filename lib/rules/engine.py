@@ -71,7 +71,7 @@ def rule_records(library: Library, rule: PlaylistRuleSet | dict, now=None, colum
 
 
 PREVIEW_ROWS = 500          # rows of the playlist the preview fetches
-PREVIEW_SECONDS = 10.0      # a preview running longer is stopped
+PREVIEW_SECONDS = 5.0       # a preview running longer is stopped
 DISTRIBUTION_BINS = 40
 TOP_VALUES = 15
 SCOPES = ("matched", "playlist")
@@ -99,19 +99,28 @@ class Preview:
 
 
 @contextmanager
-def _time_limited(library: Library, seconds: float):
-    """A cursor whose statements are interrupted once `seconds` have passed."""
+def _time_limited(library: Library, seconds: float | None):
+    """A cursor whose statements are interrupted once `seconds` (default PREVIEW_SECONDS) have passed.
+    DuckDB drops an interrupt that comes while a statement is still being planned, so it is repeated
+    until the block ends."""
+    seconds = PREVIEW_SECONDS if seconds is None else seconds
     with library.cursor() as cur:
-        timer = threading.Timer(seconds, cur.interrupt)
-        timer.daemon = True
-        timer.start()
+        done = threading.Event()
+
+        def interrupt_when_late() -> None:
+            if not done.wait(seconds):
+                while not done.wait(0.05):
+                    cur.interrupt()
+
+        watcher = threading.Thread(target=interrupt_when_late, daemon=True)
+        watcher.start()
         try:
             yield cur
         except duckdb.InterruptException:
             raise PreviewTooSlow(f"The preview took longer than {seconds:g} s and was stopped. Make the rule "
                                  "simpler: fewer conditions, shorter regular expressions.") from None
         finally:
-            timer.cancel()
+            done.set()
 
 
 def figures_sql(rule: PlaylistRuleSet, now) -> tuple[str, dict]:
@@ -140,7 +149,7 @@ def _outcome_preview(library: Library, outcome: Outcome, cols: list[str], rows: 
 
 
 def preview_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, columns=None, *,
-                 rows: int = PREVIEW_ROWS, seconds: float = PREVIEW_SECONDS, rules=None) -> Preview:
+                 rows: int = PREVIEW_ROWS, seconds: float | None = None, rules=None) -> Preview:
     """The playlist's figures (computed in SQL) and its first `rows` tracks, read in one connection so
     both see the same data; stopped with PreviewTooSlow after `seconds`."""
     rule = _as_rule(rule)
@@ -208,7 +217,7 @@ def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", 
 
 
 def distribution(library: Library, rule: PlaylistRuleSet | dict, field: str, scope: str = "matched", now=None,
-                 bins: int = DISTRIBUTION_BINS, seconds: float = PREVIEW_SECONDS) -> pd.DataFrame:
+                 bins: int = DISTRIBUTION_BINS, seconds: float | None = None) -> pd.DataFrame:
     """`distribution_sql` run on the library (see there for the columns); number bins also get their
     middle `x` and `width`."""
     rule = _as_rule(rule)

@@ -262,3 +262,19 @@ def test_a_library_held_by_another_program_shows_a_message_and_a_retry(app, tmp_
     assert not at.exception
     assert not at.error
     assert _metric(at, "Tracks") > 0
+
+
+def test_a_preview_that_takes_too_long_says_so_and_the_page_stays(app, monkeypatch):
+    import lib.rules.engine as engine
+    from lib.rules import import_rules
+
+    at, library = app
+    conditions = [{"field": "title", "operator": "not_matches", "value": f"(a+)+b{i}|x.*y.*z{i}"} for i in range(90)]
+    import_rules(library, {"version": 1, "rules": [{"id": "slow", "name": "Slow", "dedupe": "title_artist",
+                                                    "match": {"operator": "or", "conditions": conditions}}]})
+    monkeypatch.setattr(engine, "PREVIEW_SECONDS", 0.01)
+    at.run()
+    at.selectbox(key="rules.picker").set_value("slow").run()
+    assert not at.exception
+    assert any("took longer than 0.01 s and was stopped" in e.value for e in at.error)
+    assert not at.button(key="rules.save").disabled          # the rule itself is fine; only its preview was cut
