@@ -9,7 +9,8 @@ from lib.rules import PreviewTooSlow, distribution, load_tracks, ordered_track_i
 from lib.rules.examples import example_rules
 from lib.store import data_version
 
-BROAD = {"id": "broad", "name": "Broad", "match": {"conditions": [{"field": "energy", "operator": "gte", "value": 0.2}]}}
+BROAD = {"id": "broad", "name": "Broad",
+         "match": {"conditions": [{"field": "energy", "operator": "gte", "value": 0.2}]}}
 
 
 def _rules():
