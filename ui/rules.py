@@ -25,6 +25,7 @@ from lib.rules.examples import install_example_rules
 from lib.store import data_version
 from lib.store.push_store import get_link
 from ui.rules_builder import KEY, render_group, starting_condition, strip_uids, with_uids
+from ui.rules_mix import RULE_IDS, render_caps, render_fixed, render_freeze, render_kind, render_mix, render_outcome
 from ui.rules_preview import cached_preview, render_distribution, render_metrics, render_table, render_tuner_charts
 from ui.schedule import render_rule_schedule
 from ui.state import library_guard
@@ -172,7 +173,11 @@ def render_actions(library, rule, stored_ids: set, fields: dict) -> None:
         if not editing and rule.id in stored_ids:
             st.error(f"A rule with id {rule.id!r} exists already; pick another id.")
         else:
-            version = save_rule(library, rule)
+            try:
+                version = save_rule(library, rule)
+            except RuleValidationError as exc:   # e.g. a cycle of rules referring to each other
+                st.error("Not saved:\n\n" + "\n".join(f"- {e}" for e in exc.errors))
+                return
             load(rule.definition(), rule.id)
             st.session_state[f"{KEY}.flash"] = f"Saved “{rule.name}” (version {version})."
             st.rerun()
@@ -181,6 +186,8 @@ def render_actions(library, rule, stored_ids: set, fields: dict) -> None:
         load(copy.rule.definition(), copy.rule_id)
         st.session_state[f"{KEY}.flash"] = f"Duplicated as “{copy.name}” (disabled until you enable it)."
         st.rerun()
+    with cols[3]:
+        render_freeze(library, editing, load)
     if cols[2].button("Delete", key=f"{KEY}.delete", disabled=not editing):
         st.session_state[f"{KEY}.confirm_delete"] = editing
     if editing and st.session_state.get(f"{KEY}.confirm_delete") == editing:
@@ -253,6 +260,7 @@ def render_rules_page(library) -> None:
         load(_blank(fields), None)   # e.g. the library was switched
     if flash := st.session_state.pop(f"{KEY}.flash", None):
         st.success(flash)
+    st.session_state[RULE_IDS] = sorted(s.rule_id for s in stored if s.rule is not None)
     render_picker(library, stored, fields)
     render_editor(library, fields, {s.rule_id for s in stored})
     render_rule_schedule(library, st.session_state.get(f"{KEY}.editing"))
@@ -275,13 +283,19 @@ def render_editor(library, fields: dict, stored_ids: set[str]) -> None:
         version = data_version(library)
         meta = st.session_state[f"{KEY}.meta"]
         head = render_meta(library, meta, stored_ids)
+        kind = render_kind(meta)
         summary = st.container()
         charts: dict = {}
-        st.markdown("**Which tracks**")
-        render_group(st.session_state[ROOT], fields, ROOT, charts)
-        st.markdown("**Order, dedupe and limit**")
-        order = render_order(meta, fields)
-        rule, errors = _rule_errors({**head, "match": strip_uids(st.session_state[ROOT]), **order})
+        if kind == "filter":
+            st.markdown("**Which tracks**")
+            render_group(st.session_state[ROOT], fields, ROOT, charts)
+            st.markdown("**Order, dedupe, caps and limit**")
+            definition = {**head, "match": strip_uids(st.session_state[ROOT]), **render_order(meta, fields),
+                          **render_caps(meta)}
+        else:   # a mix of rules, or a fixed (frozen) list
+            body = render_mix(meta, st.session_state.get(f"{KEY}.editing")) if kind == "mix" else render_fixed(meta)
+            definition = {**head, **body, **render_caps(meta, caps=False)}
+        rule, errors = _rule_errors(definition)
         with summary:
             preview = None
             if rule is None:
@@ -295,6 +309,7 @@ def render_editor(library, fields: dict, stored_ids: set[str]) -> None:
                              f"evaluated: {exc}. Pick a date between the years 1 and 9999.")
                 if preview is not None:
                     render_metrics(preview)
+                    render_outcome(preview)
         if preview is not None:
             st.markdown("**Preview**")
             render_table(preview)

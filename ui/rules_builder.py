@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from lib.rules import describe_condition, field_info, operator_label, parse_rule
+from ui.rules_mix import is_ref, render_add_ref, render_ref
 
 KEY = "rules"
 
@@ -19,13 +20,15 @@ def new_uid() -> str:
 
 def with_uids(node: dict) -> dict:
     """A copy of a match tree where every node has a fresh widget id."""
-    if "field" in node:
+    if "field" in node or is_ref(node):
         return {**node, "uid": new_uid()}
     return {"uid": new_uid(), "operator": node.get("operator", "and"), "negate": node.get("negate", False),
             "conditions": [with_uids(c) for c in node.get("conditions", [])]}
 
 
 def strip_uids(node: dict) -> dict:
+    if is_ref(node):
+        return {k: v for k, v in node.items() if k != "uid"}
     if "field" in node:
         out = {"field": node["field"], "operator": node["operator"]}
         if node.get("value") is not None:
@@ -256,8 +259,11 @@ def render_group(node: dict, fields: dict, root_key: str, charts: dict, depth: i
         for child in node["conditions"]:
             if "conditions" in child:
                 render_group(child, fields, root_key, charts, depth + 1)
+            elif is_ref(child):
+                render_ref(child, root_key, _remove)
             else:
                 render_condition(child, fields, root_key, charts)
+        render_add_ref(node, root_key, new_uid)
 
 
 def condition_label(node: dict) -> str:

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib.rules import Preview, distribution, parse_rule, preview_rule
+from ui.rules_mix import rules_stamp
 
 TABLE_COLUMNS = ["title", "artist", "album", "release_year", "duration_s", "added_at", "energy", "valence",
                  "genres", "playlists", "mood", "track_id"]
@@ -19,22 +20,25 @@ SCOPE_LABELS = {"matched": "all matches", "playlist": "the playlist"}
 # Keyed by the library's target, its data version and the rule's JSON; `_library` itself is not hashed.
 # A short ttl keeps "in the last … days" rules current.
 @st.cache_data(ttl=60, show_spinner=False, max_entries=32)
-def _preview(_library, target: str, version: int, rule_json: str) -> Preview:
+def _preview(_library, target: str, version: int, rule_json: str, rules_stamp: str = "") -> Preview:
     return preview_rule(_library, parse_rule(json.loads(rule_json)), columns=TABLE_COLUMNS)
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=64)
-def _distribution(_library, target: str, version: int, rule_json: str, field: str, scope: str) -> pd.DataFrame:
+def _distribution(_library, target: str, version: int, rule_json: str, field: str, scope: str,
+                  rules_stamp: str = "") -> pd.DataFrame:
     return distribution(_library, parse_rule(json.loads(rule_json)), field, scope)
 
 
 def cached_preview(library, version: int, rule) -> Preview:
-    return _preview(library, library.target, version, json.dumps(rule.definition(), sort_keys=True, default=str))
+    return _preview(library, library.target, version, json.dumps(rule.definition(), sort_keys=True, default=str),
+                    rules_stamp(library, rule))
 
 
 def cached_distribution(library, version: int, rule, field: str, scope: str) -> pd.DataFrame:
     return _distribution(library, library.target, version, json.dumps(rule.definition(), sort_keys=True,
-                                                                      default=str), field, scope)
+                                                                      default=str), field, scope,
+                         rules_stamp(library, rule))
 
 
 def distribution_figure(frame: pd.DataFrame, label: str, selected: str = "matches",
