@@ -3,31 +3,15 @@ freezing, and a cycle refused on save."""
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from lib.rules import get_rule, save_rule
-from lib.rules.examples import install_example_rules
+from tests.rules import test_page
+from tests.rules.test_page import _metric
 
-
-def _metric(at, label: str) -> int:
-    return int(next(m for m in at.metric if m.label == label).value.replace(",", ""))
+app = test_page.app   # the Rules page on the demo library with the example rules
 
 
 def _by_label(widgets, label: str):
     return next(w for w in widgets if w.label == label)
-
-
-@pytest.fixture
-def app(demo_library, monkeypatch):
-    install_example_rules(demo_library)
-    monkeypatch.setenv("AUTOPLAYLISTS_DEMO_DB", demo_library.target)
-    at = AppTest.from_file("../../streamlit_app.py", default_timeout=60)
-    at.session_state["app.library_choice"] = "demo"
-    at.run()
-    at.switch_page("pages/rules.py").run()
-    assert not at.exception
-    return at, demo_library
 
 
 def test_a_cap_changes_the_count_and_is_saved(app):
