@@ -21,9 +21,10 @@ import pandas as pd  # noqa: E402
 from lib.config import Settings  # noqa: E402
 from lib.enrich import get_feature_provider, run_enrichment  # noqa: E402
 from lib.enrich.http import SAFETY  # noqa: E402
-from lib.store import open_library, refresh_track_view  # noqa: E402
+from lib.store import open_library  # noqa: E402
 from lib.store.catalog import TrackRecord, upsert_tracks, write_enrichment_frame  # noqa: E402
 from lib.store.classification import recompute_classifications  # noqa: E402
+from lib.store.track_view import refresh_track_view  # noqa: E402
 from tests.fakes.musicbrainz_server import FakeMusicBrainz  # noqa: E402
 
 GENRES = ["indie rock", "dance pop", "deep house", "west coast hip hop", "bebop", "art pop", "neo soul", "k-pop",

@@ -7,16 +7,16 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lib.clock import utc  # noqa: E402
 from lib.rules import compile_rule, evaluate_tracks, load_tracks, ordered_track_ids, parse_rule  # noqa: E402
 from lib.store import fill_search_columns, open_library  # noqa: E402
 
 N_TRACKS = 100_000
-NOW = datetime(2026, 11, 15, 12, 0)
+NOW = utc(2026, 11, 15, 12, 0)
 
 GENRES = ["rock", "indie rock", "hard rock", "pop", "indie pop", "synth-pop", "electropop", "dance pop", "hip hop",
           "rap", "trap", "jazz", "bebop", "soul", "r&b", "house", "deep house", "techno", "ambient", "folk",

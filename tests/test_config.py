@@ -65,17 +65,3 @@ def test_memory_limit_is_a_setting_that_library_files_use(tmp_path):
                          env={**env, "AUTOPLAYLISTS_SECRETS_FILE": str(secrets)}, capture_output=True, text=True)
     assert out.stdout.strip() == "190.7 MiB"  # 200 MB
 
-
-def test_the_app_decides_the_memory_limit_from_its_own_settings_once(tmp_path):
-    """The app reads st.secrets: its settings decide the limit, if no library was opened before."""
-    import subprocess
-    import sys
-
-    from lib.config import PROJECT_ROOT
-
-    code = ("import sys; from lib.store import open_library, use_memory_limit; use_memory_limit('200MB'); "
-            "lib = open_library(sys.argv[1]); use_memory_limit('1GB'); "
-            "print(open_library(sys.argv[1]).query_one(\"SELECT current_setting('memory_limit')\")[0])")
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.duckdb")], cwd=PROJECT_ROOT, check=True,
-                         capture_output=True, text=True)
-    assert out.stdout.strip() == "190.7 MiB"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,7 @@ import textwrap
 import duckdb
 import pytest
 
+from lib.errors import LibraryError
 from lib.store import (
     SEARCH_COLUMNS,
     TRACK_VIEW_COLUMNS,
@@ -17,11 +19,9 @@ from lib.store import (
     get_job,
     job_events,
     open_library,
-    refresh_track_view,
     set_job_status,
     update_job,
 )
-from lib.store.db import ROW_GROUP_SIZE
 
 
 def test_migrations_apply_once(library):
@@ -47,12 +47,12 @@ def test_failed_transaction_leaves_nothing(library):
 
 
 def test_precedence_manual_beats_online(memory_library):
-    with memory_library.transaction() as cur:
-        cur.execute("INSERT INTO tracks (track_id, uri, title, origin) VALUES ('t', 'spotify:track:t', 'T', 'demo')")
-        cur.execute("INSERT INTO enrichment_values (track_id, field, provider, precedence, num_value) VALUES"
-                    " ('t', 'energy', 'reccobeats', 2, 0.2), ('t', 'energy', 'manual', 0, 0.8),"
-                    " ('t', 'energy', 'computed', 3, 0.5)")
-        refresh_track_view(cur)
+    with memory_library.write() as w:
+        w.cur.execute("INSERT INTO tracks (track_id, uri, title, origin) VALUES ('t', 'spotify:track:t', 'T', 'demo')")
+        w.cur.execute("INSERT INTO enrichment_values (track_id, field, provider, precedence, num_value) VALUES"
+                      " ('t', 'energy', 'reccobeats', 2, 0.2), ('t', 'energy', 'manual', 0, 0.8),"
+                      " ('t', 'energy', 'computed', 3, 0.5)")
+        w.touch(tracks=["t"])
     assert memory_library.query("SELECT energy, liked, artists FROM track_view") == [(0.8, False, [])]
 
 
@@ -81,14 +81,6 @@ def test_other_process_holding_the_file_is_waited_for(library, tmp_path):
     proc.wait(timeout=10)
 
 
-def test_library_files_use_small_row_groups_so_scans_use_every_core(library):
-    """A 40,000-track table spans several row groups (DuckDB scans one row group per thread)."""
-    with library.transaction() as cur:
-        cur.execute("INSERT INTO artists (artist_id, name) SELECT 'a' || i, 'Artist ' || i FROM range(40000) t(i)")
-    (groups,) = library.query_one("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('artists')")
-    assert groups == -(-40_000 // ROW_GROUP_SIZE)
-
-
 def test_libraries_in_one_process_share_the_file_and_release_it(library):
     other = open_library(library.target)
     with library.cursor() as first, other.cursor() as second:
@@ -100,71 +92,55 @@ def test_libraries_in_one_process_share_the_file_and_release_it(library):
     con.close()
 
 
-def test_work_that_runs_out_of_memory_is_run_again_with_more(library):
-    """A list of 4 million numbers cannot spill to disk: at 16 MB DuckDB runs out, the work is rolled back
-    and run again with the limit doubled until it fits; the limit is put back afterwards."""
-    from lib.store import atomic, retry_out_of_memory
+def test_a_memory_limit_too_small_says_which_setting_to_raise(tmp_path):
+    """No retry with more memory: the work is rolled back and the message names the setting."""
+    from lib.config import PROJECT_ROOT
 
-    attempts = []
+    code = textwrap.dedent("""
+        import sys
+        from lib.errors import LibraryError
+        from lib.store import open_library
+        library = open_library(sys.argv[1])
+        try:
+            with library.write() as w:
+                w.cur.execute("CREATE TABLE numbers AS SELECT list(i) AS n FROM range(4000000) t(i)")
+        except LibraryError as exc:
+            print(exc)
+            print(exc.__cause__ is None and exc.__suppress_context__)
+        print(library.query_one("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'numbers'")[0])
+    """)
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "small.duckdb")], cwd=PROJECT_ROOT, text=True,
+                         capture_output=True, env={**os.environ, "AUTOPLAYLISTS_MEMORY_LIMIT": "16MB"}, check=True)
+    message, plain, tables = out.stdout.strip().splitlines()
+    assert "AUTOPLAYLISTS_MEMORY_LIMIT" in message
+    assert "[library]" in message
+    assert "16MB" in message
+    assert (plain, tables) == ("True", "0")
+
+
+def test_extensions_are_never_installed_or_loaded_behind_the_users_back(library, tmp_path):
     with library.cursor() as cur:
-        cur.execute("SET memory_limit = '16MB'")
-        cur.execute("CREATE TABLE numbers (n BIGINT[])")
-
-        def work():
-            attempts.append(cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
-            with atomic(cur):
-                cur.execute("INSERT INTO numbers SELECT list(i) FROM range(4000000) t(i)")
-                return cur.execute("SELECT len(n) FROM numbers").fetchone()[0]
-
-        assert retry_out_of_memory(cur, work) == 4_000_000
-        assert len(attempts) > 1  # failed at least once, rolled back each time
-        assert attempts[0] == "15.2 MiB"
-        assert cur.execute("SELECT count(*) FROM numbers").fetchone()[0] == 1
-        assert cur.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "15.2 MiB"
-        cur.execute("DELETE FROM numbers")
-        cur.execute("SET memory_limit = '1MB'")  # too little even with three doublings: the error comes through
-        with pytest.raises(duckdb.OutOfMemoryException):
-            retry_out_of_memory(cur, work)
-        assert cur.execute("SELECT count(*) FROM numbers").fetchone()[0] == 0
+        settings = cur.execute("SELECT current_setting('autoinstall_known_extensions'),"
+                               " current_setting('autoload_known_extensions')").fetchone()
+    assert settings == (False, False)
+    sqlite = tmp_path / "other.sqlite"
+    sqlite.write_bytes(b"SQLite format 3\x00" + bytes(4080))
+    with pytest.raises(LibraryError, match="Cannot open library"):
+        open_library(str(sqlite))
 
 
-def test_overlapping_retries_keep_the_raised_limit_until_the_last_one_ends(library):
-    """Connections to one file share DuckDB's limit: a retry that ends while another is under way must not
-    put the limit back under it; the last one to end puts back the limit from before the first."""
-    import threading
+def test_stored_times_are_utc_whatever_the_machine_zone(tmp_path):
+    """DEFAULT current_timestamp and Python's clock agree on UTC on a machine set to New York."""
+    from lib.config import PROJECT_ROOT
 
-    from lib.store import atomic, retry_out_of_memory
-
-    def shown(cur):
-        return cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-
-    outer_done, inner_raised, seen = threading.Event(), threading.Event(), []
-
-    def inner_retry():  # starts while the outer retry has the limit raised, and ends after it
-        with library.cursor() as inner:
-            def inner_work():
-                with atomic(inner):
-                    inner.execute("INSERT INTO b SELECT list(i) FROM range(2000000) t(i)")
-                inner_raised.set()
-                outer_done.wait(10)
-                seen.append(shown(inner))
-            retry_out_of_memory(inner, inner_work)
-
-    with library.cursor() as outer:
-        outer.execute("SET memory_limit = '16MB'")
-        outer.execute("CREATE TABLE a (n BIGINT[]); CREATE TABLE b (n BIGINT[])")
-        thread = threading.Thread(target=inner_retry)
-
-        def outer_work():
-            with atomic(outer):
-                outer.execute("INSERT INTO a SELECT list(i) FROM range(1000000) t(i)")
-            thread.start()
-            assert inner_raised.wait(10)
-
-        retry_out_of_memory(outer, outer_work)
-        outer_done.set()
-        thread.join(10)
-        (figure, unit), = [limit.split() for limit in seen]
-        assert (unit, float(figure) > 30.5) == ("MiB", True)  # the inner retry's limit was kept to its end
-        assert shown(outer) == "15.2 MiB"                     # and the one from before both put back
-        assert outer.execute("SELECT count(*) FROM a, b").fetchone() == (1,)
+    code = textwrap.dedent("""
+        import sys
+        from lib.clock import stored_now
+        from lib.store import create_job, get_job, open_library
+        library = open_library(sys.argv[1])
+        job = get_job(library, create_job(library, "sync"))
+        print(abs((job.created_at - stored_now()).total_seconds()) < 60)
+    """)
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "tz.duckdb")], cwd=PROJECT_ROOT, text=True,
+                         capture_output=True, env={**os.environ, "TZ": "America/New_York"}, check=True)
+    assert out.stdout.strip() == "True"

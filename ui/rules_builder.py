@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from lib.clock import utc_now
 from lib.rules import describe_condition, field_info, operator_label, parse_rule
 from ui.rules_mix import is_ref, render_add_ref, render_ref
 
@@ -145,7 +146,7 @@ def _value_widget(node: dict, info: dict, op: str, base: str, charts: dict):
             return whole(st.number_input("days", min_value=0, step=1, key=key, label_visibility="collapsed",
                                          **_initial(key, int(min(_number(value, 30.0), 10**6)))))
         if op == "between":
-            raw = value if isinstance(value, list) and len(value) == 2 else ["2020-01-01", date.today().isoformat()]
+            raw = value if isinstance(value, list) and len(value) == 2 else ["2020-01-01", utc_now().date().isoformat()]
             if any(len(str(v)) > 10 for v in raw):
                 return [st.text_input("from", key=key + ".a", **_initial(key + ".a", str(raw[0]))),
                         st.text_input("to", key=key + ".b", **_initial(key + ".b", str(raw[1])))]

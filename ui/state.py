@@ -13,7 +13,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.config import Settings, load_settings
 from lib.errors import AutoPlaylistsError, LibraryBusyError, LibraryError
-from lib.store import Library, is_file_target, library_has_content, open_library, use_memory_limit
+from lib.store import Library, is_file_target, library_has_content, open_library
 
 LIBRARY_CHOICE_KEY = "app.library_choice"
 ENTRY_SCRIPT = "streamlit_app.py"
@@ -34,9 +34,7 @@ def _secrets() -> dict:
 
 def settings() -> Settings:
     """Settings from env vars and .streamlit/secrets.toml."""
-    cfg = load_settings(secrets=_secrets())
-    use_memory_limit(cfg.memory_limit)
-    return cfg
+    return load_settings(secrets=_secrets())
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,7 +10,7 @@ import pandas as pd
 from lib.demo.generate import DEMO_SEED, DemoData, generate_demo
 from lib.demo.sources import REFERENCE_TIME
 from lib.rules.examples import install_example_rules
-from lib.store import Library, is_file_target, open_library, refresh_track_view
+from lib.store import Library, is_file_target, open_library
 from lib.store.catalog import replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
 
 DEMO_PROVIDER = "demo"
@@ -31,7 +31,8 @@ def enrichment_frame(data: DemoData) -> pd.DataFrame:
 
 def write_demo(library: Library, data: DemoData, seed: int) -> None:
     """Store `data` in an empty library (all or nothing)."""
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         upsert_tracks(cur, data.tracks, origin="demo")
         for source in data.sources:
             upsert_source(cur, source.record)
@@ -41,7 +42,7 @@ def write_demo(library: Library, data: DemoData, seed: int) -> None:
                                       null_count=source.null_count, synced_at=REFERENCE_TIME)
         write_enrichment_frame(cur, enrichment_frame(data))
         cur.execute("INSERT OR REPLACE INTO meta VALUES ('library_kind', 'demo'), ('demo_seed', ?)", [str(seed)])
-        refresh_track_view(cur)
+        w.touch_all()
     # Rules read track_view, so they go in once the tracks are there; a newcomer sees working rules at once.
     install_example_rules(library)
 
@@ -61,10 +62,11 @@ def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 30
     data = generate_demo(seed, n_tracks)
     if not is_file_target(str(target)):
         library = open_library(str(target))
-        with library.transaction() as cur:
+        with library.write() as w:
             for table in ("source_tracks", "sources", "track_artists", "tracks", "artists", "albums",
                           "enrichment_values"):
-                cur.execute(f"DELETE FROM {table}")  # fixed whitelist of table names
+                w.cur.execute(f"DELETE FROM {table}")  # fixed whitelist of table names
+            w.touch_all()
         write_demo(library, data, seed)
         return library
     final = Path(target).expanduser()

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import datetime, timedelta
 
+from lib.clock import utc
 from lib.demo.generate import DemoData
 
 CLASSIC_HEADER = (
@@ -28,8 +29,10 @@ def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+_START = utc(2020, 1, 1)
+
 def exportify_csv(data: DemoData, *, layout: str = "classic", bom: bool = False, limit: int | None = None,
-                  start: datetime = datetime(2020, 1, 1)) -> bytes:
+                  start: datetime = _START) -> bytes:
     """The tracks of `data` as one Exportify playlist file (classic 35-column or newer 24-column layout)."""
     feats = data.features.set_index("track_id").to_dict("index")
     out = io.StringIO(newline="")

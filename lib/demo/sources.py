@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lib.clock import utc
 from lib.demo import vocab
 from lib.store.catalog import Membership, SourceRecord
 
@@ -16,13 +17,13 @@ if TYPE_CHECKING:
     from lib.demo.generate import DemoData
 
 # Fixed "today" of the demo so that the same seed gives the same library on every day.
-REFERENCE_TIME = datetime(2026, 11, 15, 12, 0, 0)
+REFERENCE_TIME = utc(2026, 11, 15, 12, 0, 0)
 OWNER = ("demo-user", "Demo User")
-_FIRST_LIKE = datetime(2016, 2, 1)
+_FIRST_LIKE = utc(2016, 2, 1)
 # Items Spotify returns but that are not tracks: (local files, podcast episodes, unavailable/null items).
 _ODD_ITEMS = {"Road Trip 2019": (2, 1, 0), "Chill Evenings": (1, 0, 0), "Discover Weekly Archive": (0, 2, 0),
               "Throwbacks": (0, 0, 1)}
-_WINDOWS = {"Road Trip 2019": (datetime(2019, 5, 1), datetime(2019, 8, 31))}
+_WINDOWS = {"Road Trip 2019": (utc(2019, 5, 1), utc(2019, 8, 31))}
 _REPEATS = {"Party Bangers 🎉": 3, "Discover Weekly Archive": 2, "Workout 💪": 1}
 
 
@@ -46,7 +47,7 @@ def _moment(r: random.Random, start: datetime, end: datetime, skew: float = 1.0)
 def _release_start(release: str | None) -> datetime:
     if not release:
         return _FIRST_LIKE
-    return max(_FIRST_LIKE, datetime(int(release[:4]), int(release[5:7] or 1) if len(release) >= 7 else 1, 1))
+    return max(_FIRST_LIKE, utc(int(release[:4]), int(release[5:7] or 1) if len(release) >= 7 else 1, 1))
 
 
 def _snapshot(rng: np.random.Generator) -> str:
@@ -78,7 +79,7 @@ def build_sources(r: random.Random, rng: np.random.Generator, data: DemoData) ->
         pool = [t.track_id for t, key in zip(data.tracks, data.profiles, strict=True)
                 if key in styles and _fits(taste, feats.get(t.track_id, {}), years[t.track_id])]
         chosen = r.sample(pool, k=min(len(pool), max(3, int(size * scale))))
-        start, end = _WINDOWS.get(name, (datetime(2017 + r.randrange(8), 1 + r.randrange(12), 1), REFERENCE_TIME))
+        start, end = _WINDOWS.get(name, (utc(2017 + r.randrange(8), 1 + r.randrange(12), 1), REFERENCE_TIME))
         stamps = sorted((max(_moment(r, start, end), min(_release_start(releases[t]), end)), t) for t in chosen)
         for _ in range(_REPEATS.get(name, 0)):  # the same track added twice to one playlist
             stamps.append((_moment(r, stamps[-1][0], end), r.choice(chosen)))

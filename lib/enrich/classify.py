@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from lib.store import labels, refresh_track_view
+from lib.store import labels
 from lib.store.classification import MoodThresholds, read_mood_thresholds, write_mood_thresholds
 from lib.store.db import Library
 
@@ -22,11 +22,9 @@ def set_mood_thresholds(library: Library, thresholds: MoodThresholds) -> MoodThr
     """Store new thresholds (validated) and recompute every track's mood in the same transaction."""
     thresholds.validate()
 
-    def store(cur) -> None:
-        write_mood_thresholds(cur, thresholds)
-        refresh_track_view(cur)
-
-    library.run_transaction(store)
+    with library.write() as w:
+        write_mood_thresholds(w.cur, thresholds)
+        w.touch_all()
     return thresholds
 
 
@@ -52,30 +50,29 @@ def set_labels(library: Library, track_ids: Sequence[str], *, mood=_UNSET, genre
     """Set manual mood / genre family / tags for tracks (None resets that class); returns tracks touched."""
     if mood not in (_UNSET, None, "") and mood not in MOOD_NAMES:
         raise ValueError(f"mood must be one of {', '.join(MOOD_NAMES)}, got {mood!r}")
-    with library.transaction() as cur:
-        n = labels.set_manual_labels(cur, track_ids, mood=mood, genre_family=genre_family, tags=tags)
-        refresh_track_view(cur, track_ids)
+    with library.write() as w:
+        n = labels.set_manual_labels(w.cur, track_ids, mood=mood, genre_family=genre_family, tags=tags)
+        w.touch(tracks=track_ids)
     return n
 
 
 def reset_labels(library: Library, track_ids: Sequence[str] | None = None,
                  classes: Iterable[str] = labels.LABEL_CLASSES) -> int:
     """Remove manual labels so computed classes show again; returns labels removed."""
-    with library.transaction() as cur:
-        n = labels.reset_manual_labels(cur, track_ids, classes)
-        refresh_track_view(cur, track_ids)
+    with library.write() as w:
+        n = labels.reset_manual_labels(w.cur, track_ids, classes)
+        if track_ids is None:
+            w.touch_all()
+        else:
+            w.touch(tracks=track_ids)
     return n
 
 
 def save_genre_mappings(library: Library, mappings: Iterable[tuple[str, str]],
                         removed: Iterable[str] = ()) -> int:
     """Add/change the user's genre → family rows (and drop some), then reclassify every track."""
-    mappings, removed = list(mappings), list(removed)  # read once: the work may be run again
-
-    def store(cur) -> int:
-        n = labels.upsert_genre_mappings(cur, mappings)
-        n += labels.delete_genre_mappings(cur, removed)
-        refresh_track_view(cur)
-        return n
-
-    return library.run_transaction(store)
+    with library.write() as w:
+        n = labels.upsert_genre_mappings(w.cur, mappings)
+        n += labels.delete_genre_mappings(w.cur, removed)
+        w.touch_all()
+    return n

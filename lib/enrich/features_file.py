@@ -11,9 +11,10 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from lib.clock import stored_now
 from lib.enrich.errors import EnrichError
 from lib.rules.fields import CUSTOM_NAME
-from lib.store import enrichment_store, refresh_track_view
+from lib.store import enrichment_store
 from lib.store.catalog import parse_release_date, write_enrichment_frame
 from lib.store.db import Library
 from lib.store.track_view import FEATURE_FIELDS
@@ -172,11 +173,11 @@ def import_features_file(library: Library, frame: pd.DataFrame, *, key_column: s
     has_value = long["num_value"].notna() | long["text_value"].notna() | long["list_value"].map(bool)
     long = long[has_value]
     long["provider"], long["origin"], long["provider_version"] = PROVIDER_ID, "file", VERSION
-    long["fetched_at"] = pd.Timestamp.now()
+    long["fetched_at"] = stored_now()
     track_ids = sorted(set(long["track_id"]))
     report.tracks = len(track_ids)
-    with library.transaction() as cur:
-        write_enrichment_frame(cur, long.reset_index(drop=True))
-        enrichment_store.write_status(cur, PROVIDER_ID, VERSION, [(t, "ok", None) for t in track_ids])
-        refresh_track_view(cur, track_ids)
+    with library.write() as w:
+        write_enrichment_frame(w.cur, long.reset_index(drop=True))
+        enrichment_store.write_status(w.cur, PROVIDER_ID, VERSION, [(t, "ok", None) for t in track_ids])
+        w.touch(tracks=track_ids)
     return report

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
+from lib.clock import stored_now, utc_now
 from lib.enrich.errors import ProviderResponseError, ProviderUnavailable
 
 APP_USER_AGENT = "spotify-auto-playlists/0.1"
@@ -73,7 +74,7 @@ def parse_retry_after(value: str | None) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+    return max(0.0, (when - (utc_now() if when.tzinfo else stored_now())).total_seconds())
 
 
 @dataclass
@@ -112,7 +113,7 @@ class PoliteClient:
                     raise ProviderUnavailable(
                         f"{self.service} asks us to wait {wait:.0f} s (HTTP {resp.status_code}); "
                         "the job is paused, resume it later.",
-                        retry_after=wait, until=datetime.now() + timedelta(seconds=wait))
+                        retry_after=wait, until=stored_now() + timedelta(seconds=wait))
                 last_problem = f"HTTP {resp.status_code}"
                 self.throttle.defer(wait if wait is not None else self.backoff * 2 ** attempt)
                 continue

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from lib.clock import stored_now
 from lib.store.catalog import EnrichmentValue
 
 Status = Literal["ok", "no_data", "error"]
@@ -28,7 +28,7 @@ class TrackEnrichment(BaseModel):
         """Enrichment values for the store (empty unless status is 'ok')."""
         if self.status != "ok":
             return []
-        out, now = [], datetime.now()
+        out, now = [], stored_now()
         for name, value in self.values.items():
             if value is None or value == []:
                 continue

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
+from lib.clock import stored_now
 from lib.config import Settings
 from lib.enrich.errors import EnrichError, ProviderUnavailable
 from lib.enrich.model import BatchResult
 from lib.enrich.registry import get_feature_provider
-from lib.store import create_job, enrichment_store, get_job, latest_job, refresh_track_view, set_job_status, update_job
+from lib.store import create_job, enrichment_store, get_job, latest_job, set_job_status, update_job
 from lib.store.catalog import write_enrichment_values
 from lib.store.db import Library
 
@@ -34,7 +34,8 @@ class EnrichResult:
 
 
 def _store_batch(library: Library, spec, batch: BatchResult) -> None:
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         for write in batch.writes:
             write(cur)
         enrichment_store.cache_put(cur, spec.id, spec.version, batch.cache)
@@ -42,13 +43,14 @@ def _store_batch(library: Library, spec, batch: BatchResult) -> None:
         write_enrichment_values(cur, values)
         enrichment_store.write_status(cur, spec.id, spec.version,
                                       [(t.track_id, t.status, t.detail) for t in batch.tracks])
-        refresh_track_view(cur, [t.track_id for t in batch.tracks])
+        w.touch(tracks=[t.track_id for t in batch.tracks])
 
 
 def resumable_job(library: Library, provider_id: str):
-    """The provider's last job if it was paused or failed (what a Resume button continues)."""
+    """The provider's last job if it was paused, failed or interrupted (what a Resume button continues);
+    a job still running in another process is not."""
     job = latest_job(library, "enrich", provider_id)
-    return job if job is not None and job.status in ("paused", "failed", "running") else None
+    return job if job is not None and job.status in ("paused", "failed", "interrupted") else None
 
 
 def run_enrichment(library: Library, provider_id: str, settings: Settings, *, limit: int | None = None,
@@ -66,8 +68,9 @@ def run_enrichment(library: Library, provider_id: str, settings: Settings, *, li
         job = get_job(library, resume_job_id)
         if job is None or job.kind != "enrich" or job.target != provider_id:
             raise EnrichError(f"no enrichment job {resume_job_id} for {provider_id}")
-        if job.paused_until and job.paused_until > datetime.now():
-            raise EnrichError(f"{spec.label} asked us to wait until {job.paused_until:%H:%M:%S}; resume after that.")
+        if job.paused_until and job.paused_until > stored_now():
+            raise EnrichError(f"{spec.label} asked us to wait until {job.paused_until:%H:%M:%S} UTC;"
+                              " resume after that.")
         job_id = job.job_id
         set_job_status(library, job_id, "running", "resumed")
     else:

@@ -15,7 +15,7 @@ from lib.rules.semantics import compile_regex, fold
 
 # Dates and times in rules lie in these years, so every window around them (the day after, …) exists.
 FIRST_YEAR, LAST_YEAR = 1, 9998
-_EARLIEST, _LATEST = datetime.min, datetime.max
+_EARLIEST, _LATEST = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)  # noqa: DTZ001 - naive UTC, as stored
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Bulk writes of the catalog: tracks, artists, albums, sources, membership and enrichment values.
 
-Callers pass a cursor inside `Library.transaction()` so an import or sync commits whole or not
-at all, and call `refresh_track_view(cur, ...)` once at the end.
+Callers pass the cursor of a `Library.write()` so an import or sync commits whole or not at all,
+and `touch` what they wrote (`record_ids` names it for records).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from lib.clock import stored_now
 from lib.store.schema import PRECEDENCE
 
 
@@ -122,15 +123,29 @@ def registered(cur: duckdb.DuckDBPyConnection, **frames: pd.DataFrame) -> Iterat
                 pass
 
 
+def _album_id(rec: TrackRecord) -> str | None:
+    return rec.album_id or (name_key(rec.album_name, rec.artists[0][1] if rec.artists else "")
+                            if rec.album_name else None)
+
+
+def record_ids(records: Iterable[TrackRecord]) -> dict[str, set[str]]:
+    """The tracks, artists and albums `upsert_tracks(records)` writes, as `Write.touch` takes them."""
+    touched: dict[str, set[str]] = {"tracks": set(), "artists": set(), "albums": set()}
+    for rec in records:
+        touched["tracks"].add(rec.track_id)
+        touched["artists"].update(aid or name_key(name) for aid, name in rec.artists)
+        if album_id := _album_id(rec):
+            touched["albums"].add(album_id)
+    return touched
+
+
 def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord], origin: str) -> int:
     """Insert or update tracks with their albums and artists; return how many tracks were written."""
     if not records:
         return 0
     track_rows, album_rows, artist_rows, credit_rows = [], {}, {}, []
     for rec in records:
-        album_id = rec.album_id or (name_key(rec.album_name, rec.artists[0][1] if rec.artists else "")
-                                    if rec.album_name else None)
-        if album_id:
+        if album_id := _album_id(rec):
             released, precision = parse_release_date(rec.release_date)
             album_rows[album_id] = (album_id, rec.album_name, released, precision, rec.album_type, rec.label)
         for position, (artist_id, artist_name) in enumerate(rec.artists):
@@ -281,7 +296,8 @@ def write_enrichment_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
     frame["precedence"] = frame["origin"].map(PRECEDENCE).astype("int8")
     frame["num_value"] = pd.to_numeric(frame["num_value"], errors="coerce").astype("float64")
     # An all-None column would infer datetime64[s]; filling it with a µs timestamp then warns (pandas 3).
-    frame["fetched_at"] = pd.to_datetime(frame["fetched_at"]).astype("datetime64[us]").fillna(pd.Timestamp.now())
+    fetched = pd.to_datetime(frame["fetched_at"]).astype("datetime64[us]")
+    frame["fetched_at"] = fetched.fillna(pd.Timestamp(stored_now()))
     with registered(cur, _in_values=frame):
         cur.execute("""
             DELETE FROM enrichment_values ev USING (SELECT DISTINCT track_id, field, provider FROM _in_values) n

@@ -1,27 +1,23 @@
-"""The Library: short-lived DuckDB connections, cursors per call, lock retries and transactions."""
+"""The Library: short-lived DuckDB connections, cursors per call, and the one write path."""
 
 from __future__ import annotations
 
-import hashlib
+import functools
+import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 
 from lib.errors import LibraryBusyError, LibraryError
-from lib.store.memory import memory_limit, retry_out_of_memory
 from lib.store.unit_of_work import Write, writer_slot
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
-# Rows per DuckDB row group in library files. Scans run one thread per row group, so the default
-# (122,880) would leave a 100,000-track library to a single core; 16,384 lets every core help.
-ROW_GROUP_SIZE = 16_384
-T = TypeVar("T")
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -33,6 +29,31 @@ def is_file_target(target: str) -> bool:
     return not (target == ":memory:" or target.startswith(":memory:") or ":" in target.split("/")[0])
 
 
+@functools.cache
+def memory_limit() -> str:
+    """DuckDB's memory for a library (AUTOPLAYLISTS_MEMORY_LIMIT or [library] memory_limit); beyond it,
+    work spills to `<library>.tmp`. One value per process: DuckDB refuses a second connection to a file
+    with a different configuration while one is open."""
+    from lib.config import load_settings
+
+    return load_settings().memory_limit
+
+
+def _config(target: str) -> dict:
+    # No downloads behind the user's back: a --db naming an SQLite file or a URL must not fetch
+    # extensions from the internet. A MotherDuck target ('md:') needs its extension, on purpose.
+    remote = target.startswith("md:")
+    return {"memory_limit": memory_limit(), "autoinstall_known_extensions": remote,
+            "autoload_known_extensions": remote}
+
+
+def _out_of_memory(target: str) -> LibraryError:
+    return LibraryError(
+        f"The library {target!r} needed more memory than DuckDB may use ({memory_limit()}). Raise the "
+        "limit with the AUTOPLAYLISTS_MEMORY_LIMIT environment variable or memory_limit in the [library] "
+        "section of secrets.toml (e.g. 1GB), then try again; nothing was changed.")
+
+
 class Library:
     """A music library stored in one DuckDB database.
 
@@ -40,44 +61,53 @@ class Library:
     dashboard never holds the file while a CLI job (another process) needs it; a lock held by
     the other process is waited out for up to ``busy_timeout`` seconds. For ``:memory:`` and
     ``md:`` targets one connection is kept and each call gets its own cursor, which keeps
-    threads from sharing a cursor.
+    threads from sharing a cursor. A file this process may not write is opened read-only.
+    ``create=False`` refuses a file that does not exist instead of making an empty library.
     """
 
-    def __init__(self, target: str, *, busy_timeout: float = 30.0, migrate: bool = True):
+    def __init__(self, target: str, *, busy_timeout: float = 30.0, migrate: bool = True, create: bool = True):
         self.target = str(target)
         self.busy_timeout = busy_timeout
         self._shared: duckdb.DuckDBPyConnection | None = None
         self._shared_lock = threading.Lock()
-        if is_file_target(self.target):
-            Path(self.target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = False
+        if self.is_file:
+            path = Path(self.target).expanduser()
+            if path.exists():
+                self.read_only = not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+            elif not create:
+                raise LibraryError(f"There is no library at {self.target!r}; check the path (commands that only"
+                                   " read never create one).")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
         if migrate:
-            from lib.store.schema import migrate as apply_migrations
-            from lib.store.track_view import refresh_stale_track_view
+            self._migrate()
 
-            def migrate_and_heal(cur: duckdb.DuckDBPyConnection) -> None:
-                apply_migrations(cur)
-                refresh_stale_track_view(cur)  # an import that stopped between its two transactions
+    def _migrate(self) -> None:
+        from lib.store.jobs import mark_interrupted_jobs
+        from lib.store.schema import migrate, pending_migrations
 
+        with self.cursor() as cur:
+            pending = pending_migrations(cur)
+        if pending and self.read_only:
+            raise LibraryError(f"The library {self.target!r} is read-only and was made by an older version;"
+                               " open it once where it can be written to bring it up to date.")
+        if pending:
             with self.write() as w:
-                migrate_and_heal(w.cur)
+                migrate(w.cur)
+                w.touch_all()
+        if not self.read_only:
+            mark_interrupted_jobs(self)
 
     @property
     def is_file(self) -> bool:
         return is_file_target(self.target)
 
     def _open_file(self) -> duckdb.DuckDBPyConnection:
-        """A connection whose default catalog is the library file.
-
-        The file is attached to an in-memory DuckDB instance named after it, because only ATTACH
-        takes a row-group size. Connections in this process share that instance (DuckDB caches it
-        by name) and so the one attachment; the file is released when the last one closes.
-        """
         path = str(Path(self.target).expanduser().resolve())
-        instance = ":memory:library-" + hashlib.sha1(path.encode()).hexdigest()[:16]
-        con = duckdb.connect(instance, config={"temp_directory": path + ".tmp", "memory_limit": memory_limit()})
+        con = duckdb.connect(path, read_only=self.read_only, config=_config(path) | {"temp_directory": path + ".tmp"})
         try:
-            con.execute(f"ATTACH IF NOT EXISTS $path AS library (ROW_GROUP_SIZE {ROW_GROUP_SIZE:d})", {"path": path})
-            con.execute("USE library")
+            con.execute("SET GLOBAL TimeZone = 'UTC'")  # DEFAULT current_timestamp stores UTC
         except BaseException:
             con.close()
             raise
@@ -91,20 +121,19 @@ class Library:
                 return self._open_file()
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
-                    raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from exc
+                    raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from None
                 if time.monotonic() >= deadline:
                     raise LibraryBusyError(
                         f"The library {self.target!r} is in use by another program "
-                        f"(waited {self.busy_timeout:.0f} s). Try again when it has finished."
+                        f"(waited {self.busy_timeout:g} s). Try again when it has finished."
                     ) from None
                 time.sleep(delay + random.uniform(0, delay))
                 delay = min(delay * 2, 0.5)
             except duckdb.Error as exc:
-                raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from exc
+                raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from None
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor for this call only; fetch results eagerly inside the block."""
+    def _raw_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self.is_file:
             con = self._connect_file()
             try:
@@ -115,14 +144,24 @@ class Library:
         with self._shared_lock:
             if self._shared is None:
                 try:
-                    self._shared = duckdb.connect(self.target)
+                    self._shared = duckdb.connect(self.target, config=_config(self.target))
+                    self._shared.execute("SET GLOBAL TimeZone = 'UTC'")
                 except duckdb.Error as exc:
-                    raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from exc
+                    raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from None
             cur = self._shared.cursor()
         try:
             yield cur
         finally:
             cur.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for this call only; fetch results eagerly inside the block."""
+        try:
+            with self._raw_cursor() as cur:
+                yield cur
+        except duckdb.OutOfMemoryException:
+            raise _out_of_memory(self.target) from None
 
     @property
     def _writer_key(self) -> object:
@@ -135,6 +174,9 @@ class Library:
 
         Writers in this process wait for each other (one at a time per library), and for another
         process's lock, up to `busy_timeout` seconds; then LibraryBusyError."""
+        if self.read_only:
+            raise LibraryError(f"The library {self.target!r} is read-only (no permission to write the file or"
+                               " its folder); it can be read, not changed.")
         with writer_slot(self._writer_key, self.target, self.busy_timeout), self.cursor() as cur, atomic(cur):
             w = Write(cur)
             yield w
@@ -145,15 +187,6 @@ class Library:
         """A write that changes nothing track_view shows (jobs, rules, push history): commits whole or not at all."""
         with self.write() as w:
             yield w.cur
-
-    def run_transaction(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """`work(cur)` in one transaction, run again with more memory if DuckDB runs out (see
-        `retry_out_of_memory`); for bulk writes and full rebuilds of the flattened view."""
-        with writer_slot(self._writer_key, self.target, self.busy_timeout), self.cursor() as cur:
-            def attempt() -> T:
-                with atomic(cur):
-                    return work(cur)
-            return retry_out_of_memory(cur, attempt)
 
     def query(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
         with self.cursor() as cur:
@@ -211,5 +244,5 @@ def library_has_content(library: Library) -> bool:
 
 
 def open_library(target: str, **kwargs) -> Library:
-    """Open (creating if needed) a library and bring its schema up to date."""
+    """Open (creating if needed, unless create=False) a library and bring its schema up to date."""
     return Library(target, **kwargs)

@@ -1,15 +1,59 @@
-"""Jobs (sync, fetch_tracks, enrich, import, push) with progress, resume state and status history."""
+"""Jobs (sync, fetch_tracks, enrich, import, push) with progress, resume state and status history.
+
+A running job records its process (host, pid, start time); one whose process is gone (killed) is
+shown as interrupted, and stored so the next time the library is opened.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
-from dataclasses import dataclass
+import os
+import socket
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from lib.clock import as_stored
 from lib.store.db import Library
 
-JOB_STATUSES = ("queued", "running", "paused", "done", "failed")
+JOB_STATUSES = ("queued", "running", "paused", "done", "failed", "interrupted")
+INTERRUPTED_MESSAGE = "interrupted: the process running it ended before it finished"
+
+
+def _process_start(pid: int) -> str:
+    """The process's start time in clock ticks since boot ('' where /proc cannot tell), so a pid that
+    was reused by another process does not keep a dead job alive."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+@functools.cache
+def _host() -> str:
+    return socket.gethostname()
+
+
+def current_owner() -> str:
+    return f"{_host()}:{os.getpid()}:{_process_start(os.getpid())}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the process that owns a job still runs (a job of another machine is taken to run)."""
+    if not owner:
+        return False
+    host, pid, start = ([""] * 3 + owner.rsplit(":", 2))[-3:]
+    if host != _host():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except PermissionError:
+        pass                       # alive, another user's
+    except (OSError, ValueError):
+        return False
+    return not start or _process_start(int(pid)) in ("", start)
 
 
 @dataclass(frozen=True)
@@ -27,17 +71,32 @@ class Job:
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    owner: str | None = None
 
 
 _COLUMNS = ("job_id, kind, target, parent_id, status, progress, resume_state, message, paused_until,"
-            " requests, created_at, updated_at, finished_at")
+            " requests, created_at, updated_at, finished_at, owner")
 
 
 def _row_to_job(row: tuple) -> Job:
     values = list(row)
     values[5] = json.loads(values[5]) if values[5] else {}
     values[6] = json.loads(values[6]) if values[6] else None
-    return Job(*values)
+    job = Job(*values)
+    if job.status == "running" and not owner_alive(job.owner):
+        return replace(job, status="interrupted", message=INTERRUPTED_MESSAGE)
+    return job
+
+
+def mark_interrupted_jobs(library: Library) -> list[int]:
+    """Store 'interrupted' for running jobs whose process is gone; return their ids."""
+    running = library.query("SELECT job_id, owner FROM jobs WHERE status = 'running'")
+    dead = [job_id for job_id, owner in running if not owner_alive(owner)]
+    if dead:
+        with library.transaction() as cur:
+            for job_id in dead:
+                set_job_status(library, job_id, "interrupted", INTERRUPTED_MESSAGE, cursor=cur)
+    return dead
 
 
 def create_job(library: Library, kind: str, target: str | None = None, *,
@@ -46,9 +105,9 @@ def create_job(library: Library, kind: str, target: str | None = None, *,
     """Start a job and record its first status event; return its id (``cursor``: in a caller's transaction)."""
     def write(cur) -> int:
         (job_id,) = cur.execute(
-            "INSERT INTO jobs (kind, target, parent_id, status, message, progress)"
-            " VALUES (?, ?, ?, ?, ?, '{}') RETURNING job_id",
-            [kind, target, parent_id, status, message],
+            "INSERT INTO jobs (kind, target, parent_id, status, message, progress, owner)"
+            " VALUES (?, ?, ?, ?, ?, '{}', ?) RETURNING job_id",
+            [kind, target, parent_id, status, message, current_owner()],
         ).fetchone()
         cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
                     [job_id, status, message])
@@ -95,9 +154,10 @@ def set_job_status(library: Library, job_id: int, status: str, message: str | No
     def write(cur) -> None:
         cur.execute(
             "UPDATE jobs SET status = ?, message = coalesce(?, message), paused_until = ?,"
-            " updated_at = current_timestamp,"
+            " updated_at = current_timestamp, owner = CASE WHEN ? THEN ? ELSE owner END,"
             " finished_at = CASE WHEN ? THEN current_timestamp ELSE NULL END WHERE job_id = ?",
-            [status, message, paused_until, finished, job_id],
+            [status, message, as_stored(paused_until) if paused_until else None, status == "running",
+             current_owner(), finished, job_id],
         )
         cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
                     [job_id, status, message])

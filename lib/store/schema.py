@@ -228,15 +228,13 @@ def _m002_track_view(cur: duckdb.DuckDBPyConnection) -> None:
 
 def _m020_genre_families(cur: duckdb.DuckDBPyConnection) -> None:
     from lib.store.classification import seed_genre_families
-    from lib.store.track_view import refresh_track_view
 
     seed_genre_families(cur)
-    refresh_track_view(cur)
 
 
 def _recreate_track_view(cur: duckdb.DuckDBPyConnection) -> None:
     # For libraries made with an older view definition (computed classes moved to their own table
-    # in 021; lower-cased list copies added in 030).
+    # in 021; lower-cased list copies added in 030). The write that migrates refreshes every row.
     from lib.store.track_view import create_track_view
 
     create_track_view(cur)
@@ -264,6 +262,11 @@ def _m050_listening_autopilot(cur: duckdb.DuckDBPyConnection) -> None:
     create_track_view(cur)  # creates plays and top_tracks (the view reads them), adds the listening columns
 
 
+def _m041_job_owner(cur: duckdb.DuckDBPyConnection) -> None:
+    # The process running a job ('host:pid:start'), so a job whose process died shows as interrupted.
+    cur.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS owner VARCHAR")
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_track_view", _m002_track_view),
@@ -271,12 +274,22 @@ MIGRATIONS: list[Migration] = [
     ("021_computed_classes", _recreate_track_view),
     ("030_search_columns", _recreate_track_view),
     ("040_data_version", lambda cur: cur.execute("CREATE SEQUENCE IF NOT EXISTS data_version")),
+    ("041_job_owner", _m041_job_owner),
     ("050_listening_autopilot", _m050_listening_autopilot),
 ]
 
 
+def pending_migrations(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the migrations this library has not had yet (a read; all of them for a new file)."""
+    if not cur.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = '_migrations'"
+                       " AND database_name = current_database() AND schema_name = 'main'").fetchone():
+        return [name for name, _ in MIGRATIONS]
+    done = {row[0] for row in cur.execute("SELECT name FROM _migrations").fetchall()}
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
 def migrate(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply pending migrations inside the caller's transaction; return the names applied."""
+    """Apply pending migrations inside the caller's write (which then refreshes track_view whole)."""
     cur.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY,"
         " applied_at TIMESTAMP DEFAULT current_timestamp)"

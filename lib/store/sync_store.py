@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from lib.store.catalog import SourceRecord, replace_source_tracks, upsert_source, upsert_tracks
+from lib.clock import stored_now
+from lib.store.catalog import SourceRecord, record_ids, replace_source_tracks, upsert_source, upsert_tracks
 from lib.store.db import Library
 from lib.store.jobs import create_job, set_job_status, update_job
-from lib.store.track_view import refresh_track_view
 
 _SOURCE_COLUMNS = ("source_id", "kind", "spotify_id", "name", "owner_id", "owner_name", "collaborative", "readable",
                    "unreadable_reason", "selected", "origin", "snapshot_id", "remote_total", "track_count",
@@ -36,12 +36,14 @@ def liked_members(library: Library) -> list[tuple[str, datetime | None]]:
 
 
 def save_listing(library: Library, records: list[SourceRecord]) -> None:
-    """Store what /me/playlists said about each playlist (never touches membership or snapshot)."""
+    """Store what /me/playlists said about each playlist (never touches membership or snapshot); a renamed
+    playlist shows its new name on all its tracks."""
     if not records:
         return
-    with library.transaction() as cur:
+    with library.write() as w:
         for record in records:
-            upsert_source(cur, record)
+            upsert_source(w.cur, record)
+        w.touch(sources=[r.source_id for r in records])
 
 
 def set_selected(library: Library, source_ids: list[str]) -> None:
@@ -95,31 +97,25 @@ def commit_sources(library: Library, commits: list[SourceCommit]) -> None:
     if not commits:
         return
 
-    def write(cur) -> list[int]:
-        affected: set[str] = set()
-        job_ids = []
+    with library.write() as w:
+        cur, job_ids = w.cur, []
         for c in commits:
             sid = c.source.source_id
-            affected.update(r[0] for r in cur.execute(
-                "SELECT DISTINCT track_id FROM source_tracks WHERE source_id = ?", [sid]).fetchall())
             upsert_tracks(cur, c.content.tracks, origin="spotify")
             upsert_source(cur, c.source)
             replace_source_tracks(cur, sid, c.content.members, snapshot_id=c.snapshot_id,
                                   local_count=c.content.local_count, episode_count=c.content.episode_count,
-                                  null_count=c.content.null_count, synced_at=datetime.now(UTC).replace(tzinfo=None))
+                                  null_count=c.content.null_count, synced_at=stored_now())
             cur.execute("DELETE FROM sync_staging WHERE source_id = ?", [sid])
-            affected.update(m.track_id for m in c.content.members)
+            # The artists and albums as well: a rename on Spotify reaches their tracks in every source.
+            w.touch(sources=[sid], **record_ids(c.content.tracks))
             job_id = c.job_id if c.job_id is not None else create_job(
                 library, "fetch_tracks", sid, parent_id=c.parent_job_id, cursor=cur)
             update_job(library, job_id, progress=c.progress, add_requests=c.requests, cursor=cur)
             set_job_status(library, job_id, "done", c.message, cursor=cur)
             _close_paused(library, cur, "fetch_tracks", sid, job_id)
             job_ids.append(job_id)
-        refresh_track_view(cur, track_ids=sorted(affected))
-        return job_ids
-
-    # Run again with more memory if a big first sync runs out; the job ids are kept only once it committed.
-    for c, job_id in zip(commits, library.run_transaction(write), strict=True):
+    for c, job_id in zip(commits, job_ids, strict=True):  # kept only once committed
         c.job_id = job_id
 
 
@@ -145,7 +141,7 @@ def pause_state(library: Library) -> tuple[datetime, str] | None:
     """(until, message) when the latest sync was paused by a quota stop that has not expired yet."""
     row = library.query_one("SELECT status, paused_until, message FROM jobs WHERE kind = 'sync'"
                             " ORDER BY job_id DESC LIMIT 1")
-    if row and row[0] == "paused" and row[1] and row[1] > datetime.now(UTC).replace(tzinfo=None):
+    if row and row[0] == "paused" and row[1] and row[1] > stored_now():
         return row[1], row[2]
     return None
 
@@ -153,24 +149,20 @@ def pause_state(library: Library) -> tuple[datetime, str] | None:
 def retire_playlists(library: Library, listed_ids: set[str], reason: str) -> list[tuple[str, str]]:
     """Spotify playlists stored here but no longer in the user's list (deleted or unfollowed): clear their
     membership in one transaction and keep the row, marked unreadable. Returns (source id, name) pairs."""
-    def write(cur) -> list[tuple[str, str]]:
-        gone = [(sid, name) for sid, name, pid in cur.execute(
+    with library.write() as w:
+        gone = [(sid, name) for sid, name, pid in w.cur.execute(
             "SELECT source_id, name, spotify_id FROM sources WHERE origin = 'spotify' AND kind = 'playlist'"
             " AND (readable OR track_count > 0)").fetchall() if pid not in listed_ids]
         if not gone:
             return []
         ids = [sid for sid, _ in gone]
-        affected = [r[0] for r in cur.execute("SELECT DISTINCT track_id FROM source_tracks"
-                                              " WHERE list_contains($ids, source_id)", {"ids": ids}).fetchall()]
-        cur.execute("DELETE FROM source_tracks WHERE list_contains($ids, source_id)", {"ids": ids})
-        cur.execute("DELETE FROM sync_staging WHERE list_contains($ids, source_id)", {"ids": ids})
-        cur.execute("UPDATE sources SET readable = false, unreadable_reason = $reason, selected = false,"
-                    " snapshot_id = NULL, track_count = 0, local_count = 0, episode_count = 0, null_count = 0"
-                    " WHERE list_contains($ids, source_id)", {"ids": ids, "reason": reason})
-        refresh_track_view(cur, track_ids=affected)
-        return gone
-
-    return library.run_transaction(write)
+        w.cur.execute("DELETE FROM source_tracks WHERE list_contains($ids, source_id)", {"ids": ids})
+        w.cur.execute("DELETE FROM sync_staging WHERE list_contains($ids, source_id)", {"ids": ids})
+        w.cur.execute("UPDATE sources SET readable = false, unreadable_reason = $reason, selected = false,"
+                      " snapshot_id = NULL, track_count = 0, local_count = 0, episode_count = 0, null_count = 0"
+                      " WHERE list_contains($ids, source_id)", {"ids": ids, "reason": reason})
+        w.touch(sources=ids)
+    return gone
 
 
 def mark_unreadable(library: Library, source_id: str, reason: str) -> None:

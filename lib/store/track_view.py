@@ -1,8 +1,8 @@
 """The flattened track row (one per track) that Explore, rules and exports read.
 
-`track_view_source` is a plain view over the normalized tables; `track_view` is its
-materialization, rebuilt by `refresh_track_view` after every write so that reads and rule
-queries over 100k tracks stay in the tens of milliseconds.
+`track_view_source` is the defining view over the normalized tables; `track_view` is the table
+that materializes it, refreshed (the rows a write touched, in its transaction) by `Library.write()`,
+so that reads and rule queries over 100k tracks stay in the tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -219,18 +219,20 @@ def _rebuild_in_ranges(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def create_track_view(cur: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the source view and an up-to-date materialized `track_view`."""
+    """(Re)create the defining view `track_view_source` and the materialized table `track_view` with its
+    columns (filled by the migrating write's full refresh)."""
     from lib.store.classification import COMPUTED_TABLE_SQL
     from lib.store.listening_store import LISTENING_TABLES_SQL
 
     cur.execute(COMPUTED_TABLE_SQL)
     cur.execute(LISTENING_TABLES_SQL)
     cur.execute(TRACK_VIEW_SOURCE_SQL)
-    refresh_track_view(cur)
+    cur.execute("CREATE OR REPLACE TABLE track_view AS SELECT * FROM track_view_source LIMIT 0")
 
 
 def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] | None = None) -> None:
-    """Rebuild `track_view` after a write: all of it, or only the given tracks.
+    """Bring `track_view` up to date with its definition: all of it, or only the given tracks (run by
+    `Library.write()`; writers `touch` what they changed instead of calling this).
 
     Computed classes (mood, genre_family) are re-derived first, in the same transaction, so
     they are always current whatever was written.
@@ -249,28 +251,6 @@ def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] 
         chunk = ids[begin:begin + REBUILD_RANGE]
         cur.execute("DELETE FROM track_view WHERE track_id IN (SELECT unnest($ids))", {"ids": chunk})
         cur.execute("INSERT INTO track_view " + _IDS_SOURCE_SQL, {"ids": chunk})
-
-
-_STALE_KEY = "track_view_stale"
-
-
-def mark_track_view_stale(cur: duckdb.DuckDBPyConnection) -> None:
-    """Record, in the writer's transaction, that `track_view` lags the tables until the next refresh.
-
-    A bulk import commits its rows first and rebuilds the view in a second transaction, so the
-    two never hold their memory at once; if the process dies in between, the library's next open
-    finds this mark and rebuilds the view.
-    """
-    cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", [_STALE_KEY])
-
-
-def refresh_stale_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] | None = None) -> bool:
-    """Refresh the view (all of it, or the given tracks) if it is marked stale; clear the mark."""
-    if not cur.execute("SELECT 1 FROM meta WHERE key = ?", [_STALE_KEY]).fetchone():
-        return False
-    refresh_track_view(cur, track_ids)
-    cur.execute("DELETE FROM meta WHERE key = ?", [_STALE_KEY])
-    return True
 
 
 def fill_search_columns(cur: duckdb.DuckDBPyConnection) -> None:

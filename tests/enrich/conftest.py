@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from lib.config import Settings
-from lib.store import refresh_track_view
 from lib.store.catalog import EnrichmentValue, TrackRecord, upsert_tracks, write_enrichment_values
 from tests.fakes.musicbrainz_server import fake_musicbrainz  # noqa: F401
 from tests.fakes.reccobeats_server import fake_reccobeats  # noqa: F401
@@ -24,16 +23,18 @@ def add_tracks(library, n: int, *, start: int = 0, with_isrc: bool = True) -> li
     records = [TrackRecord(spotify_id(i), f"Song {i}", [(None, f"Artist {i % 3}")], album_name=f"Album {i % 5}",
                            release_date="2001-02-03", duration_ms=200_000, isrc=isrc(i) if with_isrc else None)
                for i in range(start, start + n)]
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         upsert_tracks(cur, records, "csv")
-        refresh_track_view(cur)
+        w.touch_all()
     return [r.track_id for r in records]
 
 
 def add_values(library, values: list[EnrichmentValue]) -> None:
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         write_enrichment_values(cur, values)
-        refresh_track_view(cur)
+        w.touch_all()
 
 
 @pytest.fixture

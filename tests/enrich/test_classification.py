@@ -15,7 +15,6 @@ from lib.enrich import (
     set_labels,
     set_mood_thresholds,
 )
-from lib.store import refresh_track_view
 from lib.store.catalog import EnrichmentValue, TrackRecord, upsert_tracks, write_enrichment_values
 from lib.store.classification import mood_case_sql
 from tests.enrich.conftest import add_values, spotify_id
@@ -88,10 +87,11 @@ def test_manual_labels_win_survive_reimport_and_reset(small_library):
     set_labels(small_library, [spotify_id(0)], genre_family="jazz")
     assert _classes(small_library)[spotify_id(0)] == ("calm", "jazz", ["road trip"])
     # A re-import / re-sync rewrites tracks and values and refreshes: manual labels stay.
-    with small_library.transaction() as cur:
+    with small_library.write() as w:
+        cur = w.cur
         upsert_tracks(cur, [TrackRecord(spotify_id(0), "Song 0 (again)", [(None, "Artist 0")])], "spotify")
         write_enrichment_values(cur, _features(spotify_id(0), 0.95, 0.95, ["punk"]))
-        refresh_track_view(cur)
+        w.touch_all()
     set_mood_thresholds(small_library, MoodThresholds(0.3, 0.3, 0.8))
     assert _classes(small_library)[spotify_id(0)] == ("calm", "jazz", ["road trip"])
     assert reset_labels(small_library, [spotify_id(0)], ["mood", "genre_family"]) == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from lib.enrich import EnrichError, run_enrichment
-from lib.store import refresh_track_view
 from lib.store.catalog import TrackRecord, upsert_tracks
 from tests.fakes.spotify_server import connected_settings, fake_spotify  # noqa: F401
 
@@ -18,9 +17,10 @@ def _seed(library, fake):
                TrackRecord("t" * 21 + "2", "Two", [(b, "Beta")]),
                TrackRecord("t" * 21 + "3", "Three", [(a, "Alpha")]),
                TrackRecord("t" * 21 + "4", "Four", [(None, "Only A Name")])]
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         upsert_tracks(cur, records, "spotify")
-        refresh_track_view(cur)
+        w.touch_all()
     return a, b, c
 
 

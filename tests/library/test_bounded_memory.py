@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import lib.store.track_view as track_view
 from lib.imports import import_exportify_csv
-from lib.store import refresh_track_view
 
 from .test_import import multiline_csv
 
@@ -13,9 +12,9 @@ def test_ranged_full_rebuild_equals_one_statement(library, monkeypatch, classic_
     import_exportify_csv(library, classic_csv, file_name="Demo.csv")
     import_exportify_csv(library, multiline_csv(), file_name="Liked_Songs.csv")
     monkeypatch.setattr(track_view, "REBUILD_RANGE", 7)
-    with library.transaction() as cur:
+    with library.cursor() as cur:
         assert len(track_view.track_id_ranges(cur, 7)) > 3
-        refresh_track_view(cur)
+        track_view.refresh_track_view(cur)
         ranged = cur.execute("SELECT * FROM track_view").fetchall()
         expected = cur.execute("SELECT * FROM track_view_source ORDER BY track_id").fetchall()
     assert ranged == expected  # same rows, same (track_id) order

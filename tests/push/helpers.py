@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from lib.store.catalog import TrackRecord, upsert_tracks
-from lib.store.track_view import refresh_track_view
 
 SORTED_RULE = {"id": "by-title", "name": "By title", "description": "Every song, A to Z",
                "match": {"conditions": [{"field": "title", "operator": "starts_with", "value": "Song"}]},
@@ -21,18 +20,20 @@ def add_tracks(library, fake, count: int, *, origin: str = "spotify", prefix: st
         records.append(TrackRecord(track_id=tid, title=track["name"], uri=track["uri"],
                                    artists=[(a["id"], a["name"]) for a in track["artists"]],
                                    album_name=track["album"]["name"], duration_ms=track["duration_ms"]))
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         upsert_tracks(cur, records, origin)
-        refresh_track_view(cur)
+        w.touch_all()
     return ids
 
 
 def drop_tracks(library, track_ids: list[str]) -> None:
     """Remove tracks from the library (as if they left it)."""
-    with library.transaction() as cur:
+    with library.write() as w:
+        cur = w.cur
         cur.execute("DELETE FROM track_artists WHERE list_contains(?, track_id)", [track_ids])
         cur.execute("DELETE FROM tracks WHERE list_contains(?, track_id)", [track_ids])
-        refresh_track_view(cur)
+        w.touch_all()
 
 
 def save(library, rule: dict) -> None:

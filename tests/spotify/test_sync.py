@@ -221,7 +221,7 @@ def test_crash_mid_commit_leaves_every_source_whole(fake_spotify, client, lib, s
     def boom(cur, track_ids=None):
         raise RuntimeError("disk full")      # after both memberships were rewritten inside the transaction
 
-    monkeypatch.setattr("lib.store.sync_store.refresh_track_view", boom)
+    monkeypatch.setattr("lib.store.unit_of_work.refresh_track_view", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         sync_library(lib, client, all_playlists=True)
 
