@@ -65,3 +65,22 @@ def test_memory_limit_is_a_setting_that_library_files_use(tmp_path):
                          env={**env, "AUTOPLAYLISTS_SECRETS_FILE": str(secrets)}, capture_output=True, text=True)
     assert out.stdout.strip() == "190.7 MiB"  # 200 MB
 
+
+
+def test_settings_precedence_environment_then_secrets_then_the_app(library, tmp_path, monkeypatch):
+    """As the README says: environment > secrets.toml > what the user saved in the app."""
+    from lib.config import load_settings
+    from lib.enrich import get_contact, set_contact
+    from lib.enrich.registry import get_feature_provider
+
+    set_contact(library, "saved@example.com")
+    secrets = tmp_path / "secrets.toml"
+    monkeypatch.setenv("AUTOPLAYLISTS_SECRETS_FILE", str(secrets))
+    assert get_contact(library, load_settings()) == "saved@example.com"
+    secrets.write_text('[musicbrainz]\ncontact = "secrets@example.com"\n')
+    assert get_contact(library, load_settings()) == "secrets@example.com"
+    monkeypatch.setenv("MUSICBRAINZ_CONTACT", "env@example.com")
+    settings = load_settings()
+    assert get_contact(library, settings) == "env@example.com"
+    provider = get_feature_provider("musicbrainz").build(library, settings, None)
+    assert "env@example.com" in provider.http.headers["User-Agent"]

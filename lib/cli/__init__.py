@@ -44,12 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_cli_library(args):
-    """The library named by --db, else the configured default."""
-    from lib.store import open_library
+def open_cli_library(args, *, create: bool = False):
+    """The library named by --db, else the configured default. Only commands that write pass
+    `create=True`: a mistyped --db then makes a new library and says so; for any other command it is
+    an error, and no folder or file is made."""
+    from pathlib import Path
+
+    from lib.store import is_file_target, open_library
 
     target = args.db or load_settings().db
-    return open_library(target)
+    if create and is_file_target(target) and not Path(target).expanduser().exists():
+        library = open_library(target)
+        print(f"created a new library at {target}", file=sys.stderr)
+        return library
+    return open_library(target, create=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

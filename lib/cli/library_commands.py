@@ -55,7 +55,7 @@ def cmd_import_csv(args) -> int:
 
     if args.name and len(args.files) > 1:
         raise ValidationError("--name can only be used with one file")
-    library = open_cli_library(args)
+    library = open_cli_library(args, create=True)
     failed = 0
     for path in args.files:
         try:

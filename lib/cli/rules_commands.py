@@ -13,10 +13,10 @@ PREVIEW_COLUMNS = ["track_id", "uri", "title", "artists", "album", "release_date
                    "genres", "playlists"]
 
 
-def _library(args):
+def _library(args, *, create: bool = False):
     from lib.cli import open_cli_library
 
-    return open_cli_library(args)
+    return open_cli_library(args, create=create)
 
 
 def cmd_validate(args) -> int:
@@ -53,7 +53,7 @@ def cmd_freeze(args) -> int:
 def cmd_import(args) -> int:
     from lib.rules import import_rules
 
-    result = import_rules(_library(args), Path(args.file), replace=args.replace)
+    result = import_rules(_library(args, create=True), Path(args.file), replace=args.replace)
     print(f"imported {args.file}: {result.summary()}")
     return 0
 

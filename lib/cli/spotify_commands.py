@@ -77,7 +77,7 @@ def cmd_sync(args) -> int:
     from lib.spotify.sync import sync_library
     from lib.store.sync_store import pause_state, spotify_sources
 
-    library = open_cli_library(args)
+    library = open_cli_library(args, create=True)
     paused = pause_state(library)
     if paused and not args.force:
         print(f"paused until {paused[0]:%Y-%m-%d %H:%M} UTC ({paused[1]}); nothing done. "
@@ -130,7 +130,7 @@ def cmd_playlists(args) -> int:
 
     client = connect_client(cli_settings())
     listing = list_playlists(client, client.me())
-    save_listing(open_cli_library(args), [rec for rec, _ in listing])
+    save_listing(open_cli_library(args, create=True), [rec for rec, _ in listing])
     print(f"{'id':24} {'readable':8} {'items':>6}  name (owner)")
     for rec, _ in listing:
         print(f"{rec.spotify_id:24} {'yes' if rec.readable else 'no':8} {rec.remote_total or 0:>6}  "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -49,15 +50,34 @@ def write_demo(library: Library, data: DemoData, seed: int) -> None:
 
 def _remove_db_files(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
-        if candidate.exists():
-            candidate.unlink()
+        candidate.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)  # DuckDB's spill folder
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _remove_stale_builds(final: Path) -> None:
+    """Partial files of builds whose process is gone (killed): `.NAME.PID.building` next to the target."""
+    for partial in final.parent.glob(f".{final.name}.*.building"):
+        pid = partial.name[len(final.name) + 2:-len(".building")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            _remove_db_files(partial)
 
 
 def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 3000) -> Library:
     """Build the demo library at `target`, replacing whatever is there; same seed → same library.
 
-    A file is built next to the target and moved over it only when complete, so a failed build
-    leaves the previous file as it was.
+    A file is built next to the target and moved over it (os.replace, atomic) only when complete, so
+    a failed or killed build leaves the previous file as it was; partial files of killed builds are
+    cleaned up by the next build.
     """
     data = generate_demo(seed, n_tracks)
     if not is_file_target(str(target)):
@@ -71,11 +91,14 @@ def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 30
         return library
     final = Path(target).expanduser()
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(final)
     partial = final.with_name(f".{final.name}.{os.getpid()}.building")
     _remove_db_files(partial)
     try:
         write_demo(open_library(str(partial)), data, seed)
-        _remove_db_files(final)
+        # Every connection is closed, so the partial file is checkpointed whole; a log left by the old
+        # file would be replayed onto the new one.
+        final.with_name(final.name + ".wal").unlink(missing_ok=True)
         os.replace(partial, final)
     finally:
         _remove_db_files(partial)

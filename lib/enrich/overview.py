@@ -65,8 +65,9 @@ def class_coverage_table(library: Library) -> pd.DataFrame:
 
 
 def get_contact(library: Library, settings: Settings) -> str:
-    """The MusicBrainz contact: the one set in the library, else MUSICBRAINZ_CONTACT."""
-    return enrichment_store.get_setting(library, CONTACT_SETTING) or settings.musicbrainz_contact or ""
+    """The MusicBrainz contact, as documented: MUSICBRAINZ_CONTACT, else secrets.toml's (both in `settings`),
+    else the one saved in the app."""
+    return settings.musicbrainz_contact or enrichment_store.get_setting(library, CONTACT_SETTING) or ""
 
 
 def set_contact(library: Library, contact: str) -> None:

@@ -42,10 +42,10 @@ class ProviderSpec:
 
 
 def _musicbrainz(library: Library, settings: Settings, session=None):
-    from lib.enrich.musicbrainz import CONTACT_SETTING, MusicBrainzProvider
+    from lib.enrich.musicbrainz import MusicBrainzProvider
+    from lib.enrich.overview import get_contact
 
-    contact = enrichment_store.get_setting(library, CONTACT_SETTING) or settings.musicbrainz_contact
-    return MusicBrainzProvider(library, base_url=settings.musicbrainz_url, contact=contact or "",
+    return MusicBrainzProvider(library, base_url=settings.musicbrainz_url, contact=get_contact(library, settings),
                                rate=settings.musicbrainz_rate, timeout=settings.http_timeout, session=session)
 
 

@@ -88,3 +88,38 @@ def test_ensure_builds_only_when_missing_or_empty(tmp_path):
 def test_build_into_memory():
     library = build_demo_library(":memory:", n_tracks=200)
     assert library.query_one("SELECT count(*) FROM track_view")[0] >= 200
+
+
+def test_force_rebuild_replaces_atomically_and_never_deletes_first(tmp_path, monkeypatch):
+    """A build that dies before its os.replace leaves the old library whole (nothing deleted first)."""
+    import pytest
+
+    import lib.demo.build as build
+
+    target = tmp_path / "demo.duckdb"
+    first = build_demo_library(str(target), n_tracks=60)
+    tracks = first.query_one("SELECT count(*) FROM tracks")
+
+    def killed(src, dst):
+        raise OSError("killed before the swap")
+
+    monkeypatch.setattr(build.os, "replace", killed)
+    with pytest.raises(OSError, match="killed"):
+        build_demo_library(str(target), seed=7, n_tracks=80)
+    assert ensure_demo_library(str(target)).query_one("SELECT count(*) FROM tracks") == tracks
+    monkeypatch.undo()
+    assert build_demo_library(str(target), seed=7, n_tracks=80).query_one("SELECT count(*) FROM tracks") != tracks
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
+
+
+def test_partial_files_of_killed_builds_are_cleaned(tmp_path):
+    import os
+
+    target = tmp_path / "demo.duckdb"
+    dead = tmp_path / ".demo.duckdb.999999999.building"       # no such process
+    alive = tmp_path / f".demo.duckdb.{os.getppid()}.building"  # a build still under way elsewhere
+    for partial in (dead, alive):
+        partial.write_bytes(b"partial")
+    (tmp_path / ".demo.duckdb.999999999.building.wal").write_bytes(b"log")
+    build_demo_library(str(target), n_tracks=40)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["demo.duckdb", alive.name])
