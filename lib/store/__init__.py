@@ -22,6 +22,7 @@ from lib.store.unit_of_work import Write
 
 __all__ = [
     "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "Write",
-    "applied_migrations", "atomic", "data_version", "create_job", "fill_search_columns", "get_job", "is_file_target", "job_events",
-    "latest_job", "library_has_content", "list_jobs", "migrate", "open_library", "set_job_status", "update_job",
+    "applied_migrations", "atomic", "data_version", "create_job", "fill_search_columns", "get_job", "is_file_target",
+    "job_events", "latest_job", "library_has_content", "list_jobs", "migrate", "open_library", "set_job_status",
+    "update_job",
 ]
