@@ -101,6 +101,7 @@ def cmd_sync(args) -> int:
 
 def cmd_status(args) -> int:
     from lib.cli import open_cli_library
+    from lib.errors import LibraryError
     from lib.spotify import connect_client, is_connected, uses_pkce
     from lib.store.jobs import latest_job
 
@@ -115,7 +116,11 @@ def cmd_status(args) -> int:
         return 1
     me = connect_client(settings).me()
     print(f"Spotify: connected as {me.get('display_name') or me.get('id')} ({me.get('id')})")
-    job = latest_job(open_cli_library(args), "sync")
+    try:
+        job = latest_job(open_cli_library(args), "sync")
+    except LibraryError as exc:  # nothing synced yet: no library to read
+        print(f"last sync: none ({exc})")
+        return 0
     if job:
         until = f", paused until {job.paused_until:%Y-%m-%d %H:%M} UTC" if job.paused_until else ""
         print(f"last sync: #{job.job_id} {job.status} at {job.updated_at:%Y-%m-%d %H:%M}{until} — {job.message}")
