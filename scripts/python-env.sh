@@ -36,7 +36,7 @@ install_requirements() {
     return 0
   fi
   echo "==> Installing Python packages from $1 (the first time takes a few minutes)"
-  if ! "$PY" -m pip install --disable-pip-version-check --progress-bar on -r "$1" \
+  if ! PYTHONUNBUFFERED=1 "$PY" -m pip install --disable-pip-version-check --progress-bar on -r "$1" \
       | { grep --line-buffered -v '^Requirement already satisfied' || true; }; then
     echo "error: installing the packages of $1 failed (see above)" >&2
     exit 1

@@ -144,3 +144,10 @@ def test_stored_times_are_utc_whatever_the_machine_zone(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "tz.duckdb")], cwd=PROJECT_ROOT, text=True,
                          capture_output=True, env={**os.environ, "TZ": "America/New_York"}, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_only_a_remote_target_may_load_extensions():
+    from lib.store.db import _config
+
+    assert _config("/data/library.duckdb")["autoload_known_extensions"] is False
+    assert _config("md:my_library")["autoinstall_known_extensions"] is True

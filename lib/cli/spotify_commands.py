@@ -123,7 +123,7 @@ def cmd_status(args) -> int:
         return 0
     if job:
         until = f", paused until {job.paused_until:%Y-%m-%d %H:%M} UTC" if job.paused_until else ""
-        print(f"last sync: #{job.job_id} {job.status} at {job.updated_at:%Y-%m-%d %H:%M}{until} — {job.message}")
+        print(f"last sync: #{job.job_id} {job.status} at {job.updated_at:%Y-%m-%d %H:%M} UTC{until} — {job.message}")
     return 0
 
 

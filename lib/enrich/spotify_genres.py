@@ -38,7 +38,7 @@ class SpotifyArtistGenresProvider:
         try:
             data = self.client.artist(artist_id)
         except QuotaExceeded as exc:
-            raise ProviderUnavailable(f"Spotify's daily quota is used up; resume after {exc.until:%Y-%m-%d %H:%M}.",
+            raise ProviderUnavailable(f"Spotify's daily quota is used up; resume after {exc.until:%Y-%m-%d %H:%M} UTC.",
                                       retry_after=exc.retry_after, until=exc.until) from exc
         except SpotifyUnavailable as exc:
             raise ProviderUnavailable(f"Spotify is not answering: {exc}") from exc
