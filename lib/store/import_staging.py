@@ -89,15 +89,23 @@ def drop_import_staging(cur: duckdb.DuckDBPyConnection) -> None:
 def prepare_staged_import(cur: duckdb.DuckDBPyConnection, source_id: str, provider: str) -> StagedCounts:
     """Note the tracks whose flattened row may change, count, and drop `provider`'s older values for them.
 
-    Affected: the staged tracks, the source's current members, and tracks sharing an artist or album
-    whose name or date the import may update.
+    Affected: the staged tracks, the source's current members, and the tracks of an artist or album
+    whose stored name, date or label the import changes (see upsert_catalog_relations).
     """
     cur.execute("""
         CREATE OR REPLACE TEMP TABLE _import_affected AS
         SELECT track_id FROM _import_rows
         UNION SELECT track_id FROM source_tracks WHERE source_id = $source
-        UNION SELECT track_id FROM track_artists WHERE artist_id IN (SELECT unnest(artist_ids) FROM _import_rows)
-        UNION SELECT track_id FROM tracks WHERE album_id IN (SELECT album_id FROM _import_rows)
+        UNION SELECT track_id FROM track_artists WHERE artist_id IN (
+            SELECT s.artist_id FROM (SELECT unnest(artist_ids) AS artist_id, unnest(artist_names) AS name
+                                     FROM _import_rows) s JOIN artists a USING (artist_id)
+            WHERE a.name IS DISTINCT FROM s.name)
+        UNION SELECT track_id FROM tracks WHERE album_id IN (
+            SELECT r.album_id FROM _import_rows r JOIN albums a USING (album_id)
+            WHERE (r.album IS NOT NULL AND a.name IS DISTINCT FROM r.album)
+               OR (r.release_day IS NOT NULL AND a.release_date IS DISTINCT FROM r.release_day)
+               OR (r.release_precision IS NOT NULL AND a.release_date_precision IS DISTINCT FROM r.release_precision)
+               OR (r.label IS NOT NULL AND a.label IS DISTINCT FROM r.label))
     """, {"source": source_id})
     tracks, known, total, affected = cur.execute("""
         SELECT (SELECT count(DISTINCT track_id) FROM _import_rows),

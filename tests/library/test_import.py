@@ -387,3 +387,16 @@ def test_albums_without_uri_are_keyed_by_name_album_artists_and_date(library):
     assert library.query("SELECT track_id, album, release_date FROM track_view ORDER BY track_id") == sorted([
         (ID_A, "Weezer", date(1994, 5, 10)), (ID_B, "Weezer", date(2001, 5, 15)), (ID_C, "Weezer", date(2001, 5, 15))])
     assert library.query_one("SELECT count(DISTINCT album_id) FROM tracks") == (3,)
+
+
+def test_a_renamed_artist_or_redated_album_shows_on_the_tracks_the_file_does_not_hold(library):
+    first = ",".join(f'"{h}"' for h in WATSONBOX_19) + "\n" + _row(WATSONBOX_19, **_watsonbox_cells(ID_A)) + _row(
+        WATSONBOX_19, **_watsonbox_cells(ID_B))
+    import_exportify_csv(library, first.encode(), file_name="one.csv")
+    renamed = _watsonbox_cells(ID_C, **{"Artist Name(s)": "Tyler\\, The Creator (renamed), Kali Uchis",
+                                        "Album Release Date": "1994-05-11"})
+    second = ",".join(f'"{h}"' for h in WATSONBOX_19) + "\n" + _row(WATSONBOX_19, **renamed)
+    import_exportify_csv(library, second.encode(), file_name="two.csv")
+    assert library.query("SELECT track_id, artist, release_date FROM track_view ORDER BY track_id") == sorted(
+        (t, "Tyler, The Creator (renamed)", date(1994, 5, 11)) for t in (ID_A, ID_B, ID_C))
+    assert_track_table_exact(library)
