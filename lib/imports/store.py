@@ -106,22 +106,24 @@ class _StagedBlocks:
         names, ids = rows["artist_names"].chunk(0), rows["artist_ids"].chunk(0)
         # A credit's id is the file's when every artist has one, else a key of the name.
         by_id = pc.equal(pc.list_value_length(ids), pc.list_value_length(names))
-        keys = pa.ListArray.from_arrays(names.offsets, map_distinct(name_key, self.caches["artists"], pa.string(),
-                                                                     names.values))
-        artist_ids = ids if pc.all(by_id).as_py() is not False else pc.if_else(by_id, ids, keys)
+        artist_ids = ids if pc.all(by_id).as_py() is not False else pc.if_else(by_id, ids, pa.ListArray.from_arrays(
+            names.offsets, map_distinct(name_key, self.caches["artists"], pa.string(), names.values)))
         # Without an album URI, an album is its name, its album artists (else the first artist) and date.
-        album_artists = pc.binary_join(rows["album_artists"].chunk(0), "\x1f")
-        credited = pc.if_else(pc.equal(album_artists, ""), pc.binary_join(pc.list_slice(names, 0, 1), ""),
-                              album_artists)
-        album_keys = map_distinct(lambda album, artists, date: None if album is None else name_key(
-            album, artists, date), self.caches["albums"], pa.string(), rows["album"].chunk(0), credited,
-            rows["release_date"].chunk(0))
+        album_ids = rows["album_id"].chunk(0)
+        if album_ids.null_count:
+            album_artists = pc.binary_join(rows["album_artists"].chunk(0), "\x1f")
+            credited = pc.if_else(pc.equal(album_artists, ""), pc.binary_join(pc.list_slice(names, 0, 1), ""),
+                                  album_artists)
+            album_ids = pc.coalesce(album_ids, map_distinct(lambda album, artists, date: None if album is None else
+                                                            name_key(album, artists, date), self.caches["albums"],
+                                                            pa.string(), rows["album"].chunk(0), credited,
+                                                            rows["release_date"].chunk(0)))
         dates = rows["release_date"].chunk(0)
         first, inverse = distinct_groups(dates)
         released = [self._release(value) for value in dates.take(pa.array(first)).to_pylist()]
         columns = {"position": pa.array(np.arange(self.position, self.position + rows.num_rows), pa.int64()),
                    "artist_ids": artist_ids,
-                   "album_id": pc.coalesce(rows["album_id"].chunk(0), album_keys),
+                   "album_id": album_ids,
                    "release_day": pa.array([d for d, _ in released], pa.date32()).take(inverse),
                    "release_precision": pa.array([p for _, p in released], pa.string()).take(inverse)}
         return pa.table([columns[f.name] if f.name in columns else rows[f.name].chunk(0) for f in STAGED_SCHEMA],
