@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from lib.enrich import ProviderNotConfigured, get_feature_provider, run_enrichment, set_contact
-from lib.enrich.musicbrainz import choose_recording, normalize_date
+from lib.enrich.musicbrainz import choose_recording, normalize_date, trim_isrc_payload
 from lib.store import get_job
 from tests.enrich.conftest import add_tracks, isrc, spotify_id
 
@@ -168,3 +168,10 @@ def test_needs_a_contact_for_the_user_agent(small_library, mb_settings):
     set_contact(small_library, "me@example.org")
     result = run_enrichment(small_library, "musicbrainz", dataclasses.replace(mb_settings, musicbrainz_contact=""))
     assert result.status == "done"
+
+
+def test_a_length_that_is_not_a_whole_number_is_left_out():
+    """Python's JSON reader accepts NaN and Infinity; only whole milliseconds are kept."""
+    answer = {"recordings": [{"id": "a", "title": "T", "length": float("nan")}, {"id": "b", "length": 1e999},
+                             {"id": "c", "length": True}, {"id": "d", "length": 201000}]}
+    assert [r["length"] for r in trim_isrc_payload(answer)["recordings"]] == [None, None, None, 201000]
