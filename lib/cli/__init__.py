@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -60,14 +61,43 @@ def open_cli_library(args, *, create: bool = False):
     return open_library(target, create=False)
 
 
+def _os_message(exc: OSError) -> str:
+    """'/x/rules.json: No such file or directory' — the file and the reason, without a traceback."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    names = [n for n in (exc.filename, exc.filename2) if n]
+    return f"{' → '.join(str(n) for n in names)}: {reason}" if names else reason
+
+
+def _quiet_stdout() -> None:
+    # The reader went away (`... | head`): send what is left nowhere, so exit does not fail to flush.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every error ends as one line on stderr and exit 1 (a closed pipe: quietly, 0)."""
+    import duckdb
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
     except AutoPlaylistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        print(f"error: {_os_message(exc)}", file=sys.stderr)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: the library refused it ({type(exc).__name__}): {first}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    return 1

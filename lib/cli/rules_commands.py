@@ -105,7 +105,7 @@ def _pick_rule(args):
 
 
 def cmd_preview(args) -> int:
-    from lib.rules import RuleValidationError, rule_outcome, track_records
+    from lib.rules import rule_outcome, track_records
     from lib.rules.semantics import normalize_now
 
     try:
@@ -113,13 +113,8 @@ def cmd_preview(args) -> int:
     except ValueError:
         raise ValidationError(f"--now {args.now!r} is not an ISO-8601 date or time") from None
     library = _library(args)
-    try:
-        rule, others = _pick_rule(args)
-        outcome = rule_outcome(library, rule, now, others)
-    except RuleValidationError as exc:
-        for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
-        raise
+    rule, others = _pick_rule(args)
+    outcome = rule_outcome(library, rule, now, others)
     # What the preview says about a mix or a separation goes to stderr; stdout stays the playlist.
     for part in outcome.parts:
         print(f"{part.label}: {part.reason}", file=sys.stderr)

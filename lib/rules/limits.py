@@ -13,17 +13,23 @@ MAX_TEXT = 1000           # characters in one text value
 MAX_NUMBER = 10 ** 15     # largest number a value may hold (exact as a double)
 MAX_JSON_NESTING = 64     # brackets nested in a rules document (rules file → rule → groups)
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
-def json_nesting(text: str) -> int:
-    """How deeply brackets nest in JSON text (strings skipped), without parsing it."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+def too_deep_at(text: str, limit: int = MAX_JSON_NESTING) -> tuple[int, int] | None:
+    """(line, column) where brackets in JSON text first nest deeper than `limit` (strings skipped), else
+    None — found without parsing, since json.loads itself recurses."""
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, token.start()) + 1
+                return line, token.start() - text.rfind("\n", 0, token.start())
+        elif bracket in "]}":
+            depth -= 1
+    return None
 
 
 def limit_error(match: Any, where: str = "match") -> str | None:

@@ -164,7 +164,7 @@ class PlaylistRuleSet(_Strict):
     enabled: bool = True
     match: RuleGroup = Field(default_factory=RuleGroup)
     sort: list[SortKey] = Field(default_factory=list, max_length=5)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
     limit: Limit | None = None
     dedupe: Literal["track", "isrc", "title_artist"] = "track"
     max_per_artist: int | None = Field(default=None, le=100_000)

@@ -9,6 +9,7 @@ from typing import Any
 import pydantic
 
 from lib.errors import ValidationError
+from lib.rules.limits import MAX_DEPTH, MAX_JSON_NESTING, too_deep_at
 from lib.rules.models import PlaylistRuleSet, RulesFile, needs_v2
 
 _TAGS = ("condition", "group", "ref")
@@ -50,7 +51,15 @@ def _message(err: dict) -> str:
                else "must be a JSON object")
     elif err["type"] == "missing":
         msg = "required key is missing"
+    elif err["type"] in ("enum", "literal_error"):
+        choices = str(err.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", ", ")
+        msg = f"{_given(err.get('input'))} is not one of {choices}"
     return msg
+
+
+def _given(value: Any) -> str:
+    text = repr(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _rule_label(data: Any, index: int | None) -> str:
@@ -81,11 +90,18 @@ def errors_of(exc: pydantic.ValidationError, data: Any, *, single: bool = False)
 
 
 def _load_json(text: str, origin: str) -> Any:
+    # Depth first, without parsing: json.loads recurses and would fail on a deeply nested document.
+    where = too_deep_at(text)
+    if where:
+        raise RuleValidationError([f"{origin}: line {where[0]}, column {where[1]}: brackets nest more than"
+                                   f" {MAX_JSON_NESTING} deep (groups nest at most {MAX_DEPTH} levels deep)"])
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RuleValidationError([f"{origin} is not valid JSON: {exc.msg} at line {exc.lineno},"
                                    f" column {exc.colno}"]) from None
+    except (ValueError, RecursionError) as exc:    # e.g. an integer of more than 4300 digits
+        raise RuleValidationError([f"{origin} cannot be read: {str(exc).partition(';')[0]}"]) from None
 
 
 def parse_rule(data: dict | str) -> PlaylistRuleSet:

@@ -59,11 +59,11 @@ BAD = [
     (_with(["id"], "Bad Id!"), "rule 'Bad Id!': id: String should match pattern"),
     (_with(["name"], ""), "name: String should have at least 1 character"),
     (_with(["name"], None, delete=True), "name: required key is missing"),
-    (_with(["match", "operator"], "xor"), "match.operator: Input should be 'and' or 'or'"),
+    (_with(["match", "operator"], "xor"), "match.operator: 'xor' is not one of and, or"),
     (_with(["sort"], [{"field": "genres"}]), "sort[0].field: cannot sort by list field 'genres'"),
     (_with(["limit"], {"tracks": 10, "minutes": 5}), "limit: give exactly one of 'tracks' or 'minutes'"),
     (_with(["limit"], {"tracks": 0}), "limit.tracks: Input should be greater than or equal to 1"),
-    (_with(["dedupe"], "album"), "dedupe: Input should be 'track', 'isrc' or 'title_artist'"),
+    (_with(["dedupe"], "album"), "dedupe: 'album' is not one of track, isrc, title_artist"),
     (_with(C + [0], "energy > 0.7"), "match.conditions[0]: must be a condition {field, operator, value}"),
     (_with(C + [0], {"field": "added_at", "operator": "after", "value": "last week"}),
      "match.conditions[0]: 'last week' is not an ISO date"),
@@ -103,7 +103,7 @@ def test_all_problems_are_listed_at_once():
 def test_duplicate_ids_and_file_level_errors():
     with pytest.raises(RuleValidationError, match="used more than once"):
         parse_rules_file({"version": 1, "rules": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]})
-    with pytest.raises(RuleValidationError, match="version: Input should be 1 or 2"):
+    with pytest.raises(RuleValidationError, match="version: 3 is not one of 1, 2"):
         parse_rules_file({"version": 3, "rules": []})
     with pytest.raises(RuleValidationError, match="not valid JSON"):
         parse_rules_file('{"version": 1, "rules": [')
@@ -135,3 +135,91 @@ def test_custom_fields_are_accepted(field):
                                                                    "value": "a"}]},
         "sort": [{"field": field, "direction": "desc"}]})
     assert len(rule.match.conditions) == 2
+
+
+def _deep(levels: int) -> str:
+    inner = '{"field": "energy", "operator": "gt", "value": 0.5}'
+    match = '{"operator": "and", "conditions": [' * levels + inner + "]}" * levels
+    return '{"version": 1, "rules": [{"id": "deep", "name": "Deep", "match": ' + match + "}]}"
+
+
+@pytest.mark.parametrize("levels", [12, 30, 500, 5000])
+def test_deep_rules_are_refused_without_recursion(levels):
+    for source in (_deep(levels), json.loads(_deep(levels)) if levels < 300 else None):
+        if source is None:
+            continue
+        with pytest.raises(RuleValidationError) as info:
+            parse_rules_file(source)
+        assert "nest at most 10 levels deep" in info.value.errors[0]
+
+
+def test_deep_dicts_name_the_path():
+    node = {"field": "energy", "operator": "gt", "value": 0.5}
+    for _ in range(500):
+        node = {"operator": "and", "conditions": [node]}
+    with pytest.raises(RuleValidationError) as info:
+        parse_rule({"id": "d", "name": "D", "match": node})
+    assert info.value.errors == ["rule 'd': match" + ".conditions[0]" * 11 + ": groups nest at most 10 levels deep"]
+
+
+def test_too_many_conditions_name_the_group():
+    many = [{"field": "title", "operator": "contains", "value": str(i)} for i in range(60)]
+    doc = {"id": "m", "name": "M", "match": {"conditions": [{"operator": "or", "conditions": many},
+                                                           {"operator": "or", "conditions": many}]}}
+    with pytest.raises(RuleValidationError) as info:
+        parse_rule(doc)
+    assert info.value.errors == ["rule 'm': match.conditions[1]: a rule holds at most 100 conditions and groups in all"]
+
+
+def _one(cond) -> dict:
+    return {"id": "v", "name": "V", "match": {"conditions": [cond]}}
+
+
+@pytest.mark.parametrize(("cond", "message"), [
+    ({"field": "title", "operator": "matches", "value": "a|" * 600},
+     "regular expressions hold at most 1000 characters"),
+    ({"field": "energy", "operator": "gt", "value": 10 ** 400}, "value must be a number (finite, at most 10^15"),
+    ({"field": "added_at", "operator": "after", "value": "9999-12-31"}, "dates in rules lie in the years 1–9998"),
+    ({"field": "added_at", "operator": "between", "value": ["0000-01-01", "2020-01-01"]}, "is not an ISO date"),
+])
+def test_values_beyond_the_limits(cond, message):
+    with pytest.raises(RuleValidationError) as info:
+        parse_rule(_one(cond))
+    assert message in info.value.errors[0]
+
+
+def test_integer_beyond_float_range_in_a_file():
+    text = json.dumps(_one({"field": "energy", "operator": "gt", "value": 1})).replace(": 1}", ": 1" + "0" * 400 + "}")
+    with pytest.raises(RuleValidationError) as info:
+        parse_rules_file(json.dumps({"version": 1, "rules": [json.loads(text)]}))
+    assert "finite" in info.value.errors[0]
+    with pytest.raises(RuleValidationError) as info:
+        parse_rules_file('{"version": 1, "rules": [{"id": "a", "name": "A", "seed": 1' + "0" * 5000 + "}]}")
+    assert "cannot be read" in info.value.errors[0]
+    assert "Traceback" not in info.value.errors[0]
+
+
+def test_invalid_choices_name_what_was_given():
+    with pytest.raises(RuleValidationError) as info:
+        parse_rule({"id": "x", "name": "X", "match": {"operator": "xor"}})
+    assert info.value.errors == ["rule 'x': match.operator: 'xor' is not one of and, or"]
+    with pytest.raises(RuleValidationError) as info:
+        parse_rule({"id": "x", "name": "X", "dedupe": "album"})
+    assert info.value.errors == ["rule 'x': dedupe: 'album' is not one of track, isrc, title_artist"]
+
+
+def test_the_widest_date_windows_evaluate(library):
+    from lib.rules import ordered_track_ids
+    from tests.rules.trackdata import write_tracks
+
+    write_tracks(library, [{"track_id": "a", "added_at": "0001-01-01 00:00:00"},
+                           {"track_id": "b", "added_at": "9998-12-31 23:59:59"}])
+    for cond, now, expected in [
+        ({"field": "added_at", "operator": "in_last_days", "value": 365000}, "0500-01-01", ["a"]),
+        ({"field": "added_at", "operator": "after", "value": "9998-12-31"}, None, []),
+        ({"field": "added_at", "operator": "before", "value": "0001-01-01"}, None, []),
+        ({"field": "added_at", "operator": "between", "value": ["0001-01-01", "9998-12-31"]}, None, ["a", "b"]),
+        ({"field": "added_at", "operator": "not_in_last_days", "value": 1}, "9999-12-31T23:59:59.999999", ["a", "b"]),
+    ]:
+        rule = parse_rule({**_one(cond), "sort": [{"field": "track_id"}]})
+        assert ordered_track_ids(library, rule, now) == expected, cond
