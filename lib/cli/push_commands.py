@@ -71,14 +71,19 @@ def cmd_run(args) -> int:
     library, client = _context(args)
     mode = _mode(args)
     if args.all:
-        failures = 0
-        for result in push_all(library, client, mode=mode, dry_run=args.dry_run):
+        results = push_all(library, client, mode=mode, dry_run=args.dry_run)
+        failed = []
+        for result in results:
             if isinstance(result, Exception):
-                failures += 1
-                print(f"error: rule {getattr(result, 'rule_id', '?')}: {result}", file=sys.stderr)
+                failed.append(getattr(result, "rule_id", "?"))
+                reason = str(result) if isinstance(result, AutoPlaylistsError) else \
+                    f"{type(result).__name__}: {result}"
+                print(f"error: rule {failed[-1]}: {reason}", file=sys.stderr)
             else:
                 _report(library, result)
-        return 1 if failures else 0
+        if failed:
+            print(f"error: {len(failed)} of {len(results)} rule(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1 if failed else 0
     _report(library, push_rule(library, client, args.rule, mode=mode, dry_run=args.dry_run))
     return 0
 

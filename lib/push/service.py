@@ -214,7 +214,8 @@ def _execute(library, client, target: RuleTarget, link, state, plan: PushPlan, k
 
 
 def push_all(library, client, *, mode: str = "auto", dry_run: bool = False, now=None) -> list[PushOutcome | Exception]:
-    """Push every enabled rule; one rule's failure does not stop the others."""
+    """Push every enabled rule; one rule's failure (whatever it is) is reported in its place and does not
+    stop the others. Each error carries `rule_id`."""
     from lib.push.targets import enabled_rules
 
     results: list[PushOutcome | Exception] = []
@@ -223,7 +224,7 @@ def push_all(library, client, *, mode: str = "auto", dry_run: bool = False, now=
             target = target_for(library, stored, now)
             preview = preview_push(library, client, target.rule_id, mode=mode, target=target)
             results.append(push_rule(library, client, target.rule_id, mode=mode, dry_run=dry_run, preview=preview))
-        except AutoPlaylistsError as exc:  # reported per rule by the caller
+        except Exception as exc:  # noqa: BLE001 - reported per rule by the caller; the cron push goes on
             exc.rule_id = stored.rule_id
             results.append(exc)
             if isinstance(exc, QuotaExceeded) or isinstance(getattr(exc, "cause", None), QuotaExceeded):

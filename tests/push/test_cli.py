@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lib.cli import main
@@ -81,3 +83,28 @@ def test_push_cli_reports_an_adopted_playlist(library, fake_spotify, cli_env, ca
     assert "+2 added" in out
     assert fake_spotify.count("POST", r"/me/playlists$") == 0
     assert push_store.get_link(library, "all-songs").playlist_id == pid
+
+
+def test_push_all_goes_on_past_a_broken_rule(library, fake_spotify, cli_env, capsys):
+    add_tracks(library, fake_spotify, 5)
+    save(library, UNSORTED_RULE)
+    save(library, {**UNSORTED_RULE, "id": "zz-second", "name": "Second"})
+    # Saved by an older version that accepted it: a date whose next day does not exist.
+    broken = {"id": "broken", "name": "Broken", "match": {"conditions": [
+        {"field": "added_at", "operator": "after", "value": "9999-12-31"}]}}
+    with library.transaction() as cur:
+        cur.execute("INSERT INTO rules (rule_id, name, enabled, definition, version) VALUES (?, ?, true, ?, 1)",
+                    ["broken", "Broken", json.dumps(broken)])
+    db = ["--db", library.target]
+    assert main(["push", "--all", "--dry-run", *db]) == 1
+    out, err = capsys.readouterr()
+    assert "dry run: would make" in out
+    assert "rule all-songs" in out
+    assert "rule zz-second" in out
+    assert "error: rule broken:" in err
+    assert "9999-12-31" in err
+    assert err.strip().splitlines()[-1] == "error: 1 of 3 rule(s) failed: broken"
+    assert main(["push", "--all", *db]) == 1
+    capsys.readouterr()
+    assert push_store.get_link(library, "all-songs") is not None
+    assert push_store.get_link(library, "zz-second") is not None
