@@ -1,6 +1,6 @@
 """Per-artist and per-album caps as DuckDB window functions over a rule's sorted, deduped tracks.
 
-The artist of a track is its first credited artist (track_view's `artist`), compared case-insensitively;
+The artist of a track is its first credited artist (track_view's `artist`), compared ignoring case and accents;
 an album is its title together with that first artist, so two "Greatest Hits" by different artists are
 two albums. Tracks without an artist (or, for the album cap, without an album title) are never capped.
 The album cap is applied first and the artist cap counts only the tracks it kept, which is the same as
@@ -10,9 +10,11 @@ walking down the list and keeping a track while both its album and its artist ha
 from __future__ import annotations
 
 from lib.rules.models import PlaylistRuleSet
+from lib.rules.semantics import FOLD_SQL
 
-ARTIST_KEY = "lower(artist)"
-ALBUM_KEY = "lower(coalesce(artist, '')), lower(album)"
+# Case and accents ignored, like every text comparison of the rules (semantics.fold).
+ARTIST_KEY = FOLD_SQL.format("artist")
+ALBUM_KEY = FOLD_SQL.format("coalesce(artist, '')") + ", " + FOLD_SQL.format("album")
 
 
 def has_caps(rule: PlaylistRuleSet) -> bool:

@@ -170,7 +170,7 @@ class Run:
     def _separate(self, rule: PlaylistRuleSet, result: Outcome) -> None:
         k = rule.separate_artists
         artists = dict(self.library.query(
-            "SELECT track_id, nullif(lower(artist), '') FROM track_view"
+            "SELECT track_id, nullif(strip_accents(lower(artist)), '') FROM track_view"
             " WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))", {"ids": result.ids}))
         done = separate([artists.get(t) for t in result.ids], k)
         result.ids = [result.ids[i] for i in done.order]
