@@ -1,22 +1,83 @@
-"""Explore façade: library overview, the filtered track table (one page at a time) and chart data."""
+"""Explore façade: library overview, the filtered track table (one page at a time) and chart data.
+
+Search and filters are a rule group compiled by the rules compiler, so Explore and the Rules page agree
+(case and accents ignored alike) and the current filters can become a rule ("Save as rule").
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lib.rules import PlaylistRuleSet, RuleGroup, compile_where
+from lib.rules.semantics import fold
 from lib.store import Library, list_jobs
 from lib.store import explore_queries as q
-from lib.store.explore_queries import DEFAULT_COLUMNS, NUMERIC_COLUMNS, SORTABLE_COLUMNS, TrackFilter
+from lib.store.explore_queries import DEFAULT_COLUMNS, NUMERIC_COLUMNS, SORTABLE_COLUMNS
 from lib.store.track_view import FEATURE_FIELDS
 
 __all__ = ["DEFAULT_COLUMNS", "NUMERIC_COLUMNS", "SORTABLE_COLUMNS", "FilterOptions", "LibraryOverview",
-           "TrackFilter", "TrackPage", "chart_data", "filter_options", "filtered_tracks", "library_overview",
-           "track_page"]
+           "TrackFilter", "TrackPage", "chart_data", "filter_options", "filter_rule", "filtered_tracks",
+           "library_overview", "track_page"]
 
 MAX_PAGE_SIZE = 1000
+MAX_SEARCH_WORDS = 10
+SEARCH_FIELDS = ("title", "album", "artists")
 COVERAGE_FIELDS = ("genres", *FEATURE_FIELDS, "mood", "genre_family", "release_date", "isrc")
+
+
+@dataclass
+class TrackFilter:
+    """What the user narrowed the table to; `rule_group()` says it in the rules language."""
+
+    search: str = ""
+    source_ids: list[str] = field(default_factory=list)
+    genres: list[str] = field(default_factory=list)
+    decades: list[int] = field(default_factory=list)
+    moods: list[str] = field(default_factory=list)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    liked_only: bool = False
+
+    def rule_group(self) -> RuleGroup:
+        """Every filter must hold; each search word (up to 10) is in the title, the album or an artist."""
+        conditions: list[dict] = []
+        for word in self.search.split()[:MAX_SEARCH_WORDS]:
+            conditions.append({"operator": "or", "conditions": [
+                {"field": name, "operator": "contains", "value": word} for name in SEARCH_FIELDS]})
+        for name, values in (("source_ids", self.source_ids), ("genres", self.genres), ("mood", self.moods)):
+            if values:
+                conditions.append({"field": name, "operator": "in", "value": [str(v) for v in values]})
+        if self.decades:
+            conditions.append({"field": "decade", "operator": "in", "value": [int(d) for d in self.decades]})
+        for name, (low, high) in sorted(self.ranges.items()):
+            if name not in NUMERIC_COLUMNS:
+                raise ValueError(f"cannot filter a range on {name!r}")
+            conditions.append({"field": name, "operator": "between", "value": [float(low), float(high)]})
+        if self.liked_only:
+            conditions.append({"field": "liked", "operator": "eq", "value": True})
+        return RuleGroup.model_validate({"operator": "and", "conditions": conditions})
+
+
+def where_clause(flt: TrackFilter) -> tuple[str, dict]:
+    """`WHERE ...` (or '') for a filter, compiled by the rules compiler with bound parameters."""
+    group = flt.rule_group()
+    if not group.conditions:
+        return "", {}
+    sql, params = compile_where(group)
+    return f"WHERE {sql}", params
+
+
+def filter_rule(flt: TrackFilter, name: str = "From Explore", taken: set[str] | frozenset = frozenset()
+                ) -> PlaylistRuleSet:
+    """Save as rule: the current filters as a new rule draft (not saved yet), its id made from its name and
+    not one of `taken` (the ids already saved)."""
+    name = " ".join(name.split())[:100] or "From Explore"
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or "from-explore"
+    rule_id = next(c for c in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if c not in taken)
+    return PlaylistRuleSet(id=rule_id, name=name, description="Made from Explore's search and filters.",
+                           match=flt.rule_group())
 
 
 @dataclass
@@ -63,10 +124,7 @@ def library_overview(library: Library) -> LibraryOverview:
         totals = cur.execute(q.TOTALS_SQL).fetchone()
         sources = cur.execute(q.SOURCES_SQL).df()
         by_provider = cur.execute(q.COVERAGE_SQL).df()
-        coverage_sql = ", ".join(
-            f"count(*) FILTER (WHERE {c} IS NOT NULL" + (f" AND len({c}) > 0" if c == "genres" else "") + ")"
-            for c in COVERAGE_FIELDS)
-        counts = cur.execute(f"SELECT count(*), {coverage_sql} FROM track_view").fetchone()
+        counts = cur.execute(q.coverage_sql(COVERAGE_FIELDS)).fetchone()
         activity = dict(cur.execute(q.LAST_ACTIVITY_SQL).fetchall())
     total = counts[0] or 0
     coverage = pd.DataFrame({"field": COVERAGE_FIELDS, "tracks": counts[1:],
@@ -84,12 +142,12 @@ def track_page(library: Library, flt: TrackFilter, *, columns: list[str] | None 
     """One page of the filtered, searched and sorted tracks (never the whole table)."""
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     columns = list(columns or DEFAULT_COLUMNS)
+    where, params = where_clause(flt)
     with library.cursor() as cur:
-        sql, params = q.count_sql(flt)
-        (total,) = cur.execute(sql, params).fetchone()
+        (total,) = cur.execute(q.count_sql(where), params).fetchone()
         pages = max(1, -(-total // page_size))
         page = max(1, min(int(page), pages))
-        sql, params = q.page_sql(flt, columns, sort, descending, page_size, (page - 1) * page_size)
+        sql, params = q.page_sql(where, params, columns, sort, descending, page_size, (page - 1) * page_size)
         rows = cur.execute(sql, params).df()
     return TrackPage(rows=rows, total=total, page=page, page_size=page_size)
 
@@ -97,20 +155,17 @@ def track_page(library: Library, flt: TrackFilter, *, columns: list[str] | None 
 def filtered_tracks(library: Library, flt: TrackFilter, *, columns: list[str], sort: str = "added_at",
                     descending: bool = True, limit: int = 200_000) -> pd.DataFrame:
     """All filtered tracks (up to `limit`) with exactly these columns, in the table's order — for downloads."""
-    sql, params = q.page_sql(flt, list(columns), sort, descending, limit, 0)
+    sql, params = q.page_sql(*where_clause(flt), list(columns), sort, descending, limit, 0)
     return library.query_df(sql, params)[list(columns)]
 
 
 def filter_options(library: Library, top_genres: int = 300) -> FilterOptions:
     """Values for the filter widgets: sources, common genres, decades, moods and numeric ranges."""
     with library.cursor() as cur:
-        sources = cur.execute("SELECT source_id, name FROM sources WHERE track_count > 0"
-                              " ORDER BY kind = 'playlist', lower(name)").fetchall()
+        sources = cur.execute(q.OPTION_SOURCES_SQL).fetchall()
         genres = [r[0] for r in cur.execute(q.GENRES_SQL.format(where=""), {"top": top_genres}).fetchall()]
-        decades = [int(r[0]) for r in cur.execute(
-            "SELECT DISTINCT decade FROM track_view WHERE decade IS NOT NULL ORDER BY 1").fetchall()]
-        moods = [r[0] for r in cur.execute(
-            "SELECT DISTINCT mood FROM track_view WHERE mood IS NOT NULL ORDER BY 1").fetchall()]
+        decades = [int(r[0]) for r in cur.execute(q.OPTION_DECADES_SQL).fetchall()]
+        moods = [r[0] for r in cur.execute(q.OPTION_MOODS_SQL).fetchall()]
         bounds = cur.execute(f"SELECT {q.RANGES_SQL} FROM track_view").fetchone()
     ranges = {c: (float(bounds[2 * i]), float(bounds[2 * i + 1])) for i, c in enumerate(NUMERIC_COLUMNS)
               if bounds[2 * i] is not None}
@@ -121,7 +176,7 @@ def chart_data(library: Library, flt: TrackFilter, *, top: int = 15, histogram: 
                scatter: tuple[str, str] = ("energy", "valence"), color: str = "mood",
                sample: int = 5000) -> dict[str, pd.DataFrame]:
     """Aggregates (and bounded samples) of the filtered tracks for the Explore charts."""
-    where, params = q.where_clause(flt)
+    where, params = where_clause(flt)
     with library.cursor() as cur:
         return {
             "added": cur.execute(q.ADDED_SQL.format(where=where), params).df(),

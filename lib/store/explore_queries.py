@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from lib.store.track_view import TRACK_VIEW_COLUMNS
 
 NUMERIC_COLUMNS = tuple(c for c, kind in TRACK_VIEW_COLUMNS.items() if kind == "number")
@@ -13,53 +11,12 @@ DEFAULT_COLUMNS = ("title", "artists", "album", "release_year", "genres", "mood"
                    "danceability", "tempo", "popularity", "liked", "playlists", "added_at")
 
 
-@dataclass
-class TrackFilter:
-    """What the user narrowed the table to. Values are bound as parameters; names come from whitelists."""
-
-    search: str = ""
-    source_ids: list[str] = field(default_factory=list)
-    genres: list[str] = field(default_factory=list)
-    decades: list[int] = field(default_factory=list)
-    moods: list[str] = field(default_factory=list)
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
-    liked_only: bool = False
-
-
-def where_clause(flt: TrackFilter) -> tuple[str, dict]:
-    """`WHERE ...` for a filter, with its named parameters."""
-    parts, params = [], {}
-    if flt.search.strip():
-        parts.append("contains(lower(concat_ws(' ', title, album, array_to_string(artists, ' '))), $search)")
-        params["search"] = flt.search.strip().lower()
-    if flt.source_ids:
-        parts.append("list_has_any(source_ids, $source_ids)")
-        params["source_ids"] = list(flt.source_ids)
-    if flt.genres:
-        parts.append("list_has_any(genres, $genres)")
-        params["genres"] = list(flt.genres)
-    if flt.decades:
-        parts.append("list_contains($decades, decade)")
-        params["decades"] = [int(d) for d in flt.decades]
-    if flt.moods:
-        parts.append("list_contains($moods, mood)")
-        params["moods"] = list(flt.moods)
-    for i, (column, (lo, hi)) in enumerate(sorted(flt.ranges.items())):
-        if column not in NUMERIC_COLUMNS:
-            raise ValueError(f"cannot filter a range on {column!r}")
-        parts.append(f"{column} BETWEEN $lo{i} AND $hi{i}")
-        params[f"lo{i}"], params[f"hi{i}"] = float(lo), float(hi)
-    if flt.liked_only:
-        parts.append("liked")
-    return ("WHERE " + " AND ".join(parts)) if parts else "", params
-
-
-def page_sql(flt: TrackFilter, columns: list[str], sort: str, descending: bool, limit: int,
+def page_sql(where: str, params: dict, columns: list[str], sort: str, descending: bool, limit: int,
              offset: int) -> tuple[str, dict]:
+    """One page of track_view under `where` (a `WHERE ...` clause or ''), sorted by a whitelisted column."""
     unknown = [c for c in columns if c not in TRACK_VIEW_COLUMNS]
     if unknown or sort not in SORTABLE_COLUMNS:
         raise ValueError(f"unknown column(s): {', '.join(unknown or [sort])}")
-    where, params = where_clause(flt)
     select = ", ".join(dict.fromkeys(["track_id", *columns]))
     direction = "DESC" if descending else "ASC"
     sql = (f"SELECT {select} FROM track_view {where} ORDER BY {sort} {direction} NULLS LAST, track_id "
@@ -67,11 +24,20 @@ def page_sql(flt: TrackFilter, columns: list[str], sort: str, descending: bool, 
     return sql, {**params, "limit": int(limit), "offset": int(offset)}
 
 
-def count_sql(flt: TrackFilter) -> tuple[str, dict]:
-    where, params = where_clause(flt)
-    return f"SELECT count(*) FROM track_view {where}", params
+def count_sql(where: str) -> str:
+    return f"SELECT count(*) FROM track_view {where}"
 
 
+def coverage_sql(fields: tuple[str, ...]) -> str:
+    """count(*) and, per field, the tracks holding a value (a non-empty list for genres)."""
+    counts = ", ".join(f"count(*) FILTER (WHERE {c} IS NOT NULL" + (f" AND len({c}) > 0" if c == "genres" else "")
+                       + ")" for c in fields)
+    return f"SELECT count(*), {counts} FROM track_view"
+
+
+OPTION_SOURCES_SQL = "SELECT source_id, name FROM sources WHERE track_count > 0 ORDER BY kind = 'playlist', lower(name)"
+OPTION_DECADES_SQL = "SELECT DISTINCT decade FROM track_view WHERE decade IS NOT NULL ORDER BY 1"
+OPTION_MOODS_SQL = "SELECT DISTINCT mood FROM track_view WHERE mood IS NOT NULL ORDER BY 1"
 SOURCES_SQL = """
     SELECT source_id, name, kind, origin, track_count, local_count, episode_count, null_count, readable,
            unreadable_reason, last_synced_at, file_path

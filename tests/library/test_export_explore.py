@@ -96,3 +96,39 @@ def test_filter_options_and_chart_data(demo_library):
     assert fig.data[0].type in ("scatter", "scattergl")
     assert charts.decades(data["decades"]).data[0].type == "bar"
     assert charts.added_over_time(data["added"].iloc[0:0]).layout.annotations  # empty → a message, no crash
+
+
+def test_explore_filters_are_a_rule_and_agree_with_the_rules_page(library):
+    from lib.explore import filter_rule
+    from lib.rules import ordered_track_ids, parse_rule
+    from tests.rules.trackdata import write_tracks
+
+    write_tracks(library, [
+        {"track_id": "a", "title": "Canción de José", "artists": ["Núñez"], "album": "Café", "genres": ["Rock"],
+         "energy": 0.8, "liked": True, "decade": 2010},
+        {"track_id": "b", "title": "Other", "artists": ["Bob"], "album": "x", "genres": ["rock"], "energy": 0.2,
+         "liked": True, "decade": 2010},
+        {"track_id": "c", "title": "Jose again", "artists": ["Ann"], "album": "y", "genres": ["Pop"], "energy": 0.9,
+         "liked": False, "decade": 1990},
+    ])
+
+    def ids(flt):
+        return set(track_page(library, flt, columns=["title"]).rows["track_id"])
+
+    # case and accents are ignored alike, in the search and in the values
+    assert ids(TrackFilter(search="jose")) == {"a", "c"}
+    assert ids(TrackFilter(search="cafe")) == {"a"}
+    assert ids(TrackFilter(search="nunez")) == {"a"}
+    assert ids(TrackFilter(search="JOSÉ canción")) == {"a"}
+    assert ids(TrackFilter(search="jose bob")) == set()
+    assert ids(TrackFilter(genres=["ROCK"])) == {"a", "b"}       # genres like rules: case-insensitive
+    flt = TrackFilter(search="jose", genres=["rock"], ranges={"energy": (0.5, 1.0)}, decades=[2010],
+                      liked_only=True)
+    assert ids(flt) == {"a"}
+    # Save as rule: the same filters as a rule draft, which the rules engine answers the same way
+    rule = filter_rule(flt, "  My   José mix ")
+    assert (rule.id, rule.name) == ("my-jose-mix", "My José mix")
+    assert filter_rule(flt, "My José mix", taken={"my-jose-mix", "my-jose-mix-2"}).id == "my-jose-mix-3"
+    again = parse_rule(rule.definition())
+    assert set(ordered_track_ids(library, again)) == ids(flt)
+    assert filter_rule(TrackFilter(), "").match.conditions == []
