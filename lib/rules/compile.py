@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from lib.rules.caps import cap_columns, capped, has_caps
 from lib.rules.fields import RANDOM_SORT, FieldInfo, field_info
@@ -35,8 +35,17 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-def _field(cond: RuleCondition, info: FieldInfo, p: _Params) -> tuple[str, str]:
+def counted_sql(info: FieldInfo, now: datetime, p: _Params) -> str:
+    """A `counts` field: how many of the column's moments fall in the `days` before `now` (never NULL)."""
+    column, days = info.counts
+    low, high = p.add(now - timedelta(days=days)), p.add(now)
+    return f"coalesce(len(list_filter({_ident(column)}, lambda t: t >= {low} AND t <= {high})), 0)"
+
+
+def _field(cond: RuleCondition, info: FieldInfo, p: _Params, now: datetime) -> tuple[str, str]:
     """(the field's SQL expression, its emptiness test: null, '' or [])."""
+    if info.counts:
+        return counted_sql(info, now, p), "false"
     if info.custom_column:
         key = p.add(cond.field[2:])
         return f"{info.custom_column}[{key}]", f"(custom_num[{key}] IS NULL AND coalesce(custom_text[{key}], '') = '')"
@@ -55,7 +64,9 @@ def _fill(template: str, bound: dict, p: _Params, **names: str) -> str:
 def _test(cond: RuleCondition, info: FieldInfo, row: Operator, now: datetime, p: _Params) -> str:
     """The positive test of a condition, never NULL: guarded by `<field> IS NOT NULL AND ...`
     (false AND NULL is false) rather than coalesce(), so DuckDB can push simple comparisons into the scan."""
-    expr, empty = _field(cond, info, p)
+    if info.counts and "{empty}" in row.sql:
+        return f"({_fill(row.sql, row.bound(cond.value, now), p, empty='false')})"   # a count is never empty
+    expr, empty = _field(cond, info, p, now)
     bound = row.bound(cond.value, now)
     if "{empty}" in row.sql:
         return f"({_fill(row.sql, bound, p, empty=empty)})"
@@ -111,7 +122,7 @@ def compile_where(node: RuleGroup | RuleCondition, now=None, refs=None) -> tuple
     return sql, p.values
 
 
-def _order_by(rule: PlaylistRuleSet, p: _Params) -> str:
+def _order_by(rule: PlaylistRuleSet, p: _Params, now: datetime) -> str:
     terms = []
     for key in rule.sort_keys:
         direction = "DESC" if key.direction == "desc" else "ASC"
@@ -119,7 +130,9 @@ def _order_by(rule: PlaylistRuleSet, p: _Params) -> str:
             expr = f"md5(track_id || {p.add(seed_text(rule.seed))})"
         else:
             info = field_info(key.field, "gt")
-            if info.custom_column:
+            if info.counts:
+                expr = counted_sql(info, now, p)
+            elif info.custom_column:
                 expr = f"{info.custom_column}[{p.add(key.field[2:])}]"
             elif info.type == "text":
                 expr = FOLD_SQL.format(_ident(key.field))
@@ -151,7 +164,7 @@ def compile_rule(rule: PlaylistRuleSet, now=None, columns: Sequence[str] | None 
     cols = list(columns or RESULT_COLUMNS)
     select = ", ".join(_ident(c) for c in cols)
     where = compile_group(rule.match, now, p)
-    order = _order_by(rule, p)
+    order = _order_by(rule, p, now)
     qualify = _dedupe_qualify(rule, order)
     minutes = rule.limit is not None and rule.limit.minutes is not None
     if minutes or has_caps(rule):

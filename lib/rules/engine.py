@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from lib.errors import AutoPlaylistsError
-from lib.rules.compile import _Params, compile_group, compile_rule
+from lib.rules.compile import _Params, compile_group, compile_rule, counted_sql
 from lib.rules.fields import FIELDS, field_info
 from lib.rules.models import PlaylistRuleSet
 from lib.rules.parse import parse_rule
@@ -170,8 +170,10 @@ def preview_stats(library: Library, rule: PlaylistRuleSet | dict, now=None) -> d
     return preview_rule(library, rule, now, ["track_id"], rows=0).stats()
 
 
-def _field_expr(name: str, p: _Params) -> tuple[str, str]:
+def _field_expr(name: str, p: _Params, now) -> tuple[str, str]:
     info = field_info(name, "gt") if name.startswith("x_") else FIELDS.get(name)
+    if info is not None and info.counts:
+        return counted_sql(info, now, p), info.type
     if info is None or (info.custom_column is None and name not in TRACK_VIEW_COLUMNS):
         raise ValueError(f"unknown field {name!r}")
     if info.custom_column:
@@ -199,7 +201,7 @@ def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", 
     else:
         playlist, _ = compile_rule(rule, now, ["track_id"], params=p)
         head, selected = f"WITH playlist AS ({playlist}) ", "track_id IN (SELECT track_id FROM playlist)"
-    expr, kind = _field_expr(field, p)
+    expr, kind = _field_expr(field, p, now)
     if kind == "number":
         n = int(bins)
         ctes = f"{head.removesuffix(' ') + ',' if head else 'WITH'} v AS (SELECT CAST({expr} AS DOUBLE) AS v," \

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from lib.rules.fields import RANDOM_SORT, FieldInfo, field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
@@ -21,7 +21,20 @@ def _as_datetime(value) -> datetime | None:
     return normalize_now(value)
 
 
+def field_value(track: dict, info: FieldInfo, now: datetime):
+    """The track's value of a field; a `counts` field is counted from its column at `now`."""
+    if info.counts:
+        column, days = info.counts
+        low = now - timedelta(days=days)
+        return sum(1 for moment in track.get(column) or () if low <= _as_datetime(moment) <= now)
+    if info.custom_column:
+        return (track.get(info.custom_column) or {}).get(info.name[2:])
+    return track.get(info.name)
+
+
 def _is_empty(cond: RuleCondition, info: FieldInfo, track: dict) -> bool:
+    if info.counts:
+        return False
     if info.custom_column:
         key = cond.field[2:]
         return (track.get("custom_num") or {}).get(key) is None and not (track.get("custom_text") or {}).get(key)
@@ -39,8 +52,7 @@ def _condition_test(cond: RuleCondition, now: datetime) -> Callable[[dict], bool
     def positive_holds(track: dict) -> bool:
         if "{empty}" in row.sql:
             return test(empty=_is_empty(cond, info, track))
-        value = (track.get(info.custom_column) or {}).get(cond.field[2:]) if info.custom_column \
-            else track.get(cond.field)
+        value = field_value(track, info, now)
         if value is None:
             return False
         if info.type == "text":
@@ -85,11 +97,11 @@ def matches_rules(rule_or_group: PlaylistRuleSet | RuleGroup | RuleCondition, tr
     return holds(node, now)(track)
 
 
-def _sort_value(track: dict, field: str, seed: int | None):
+def _sort_value(track: dict, field: str, seed: int | None, now: datetime):
     if field == RANDOM_SORT:
         return random_key(track["track_id"], seed)
     info = field_info(field, "gt")
-    value = (track.get(info.custom_column) or {}).get(field[2:]) if info.custom_column else track.get(field)
+    value = field_value(track, info, now)
     if value is None:
         return None
     if info.type == "text":
@@ -99,11 +111,12 @@ def _sort_value(track: dict, field: str, seed: int | None):
     return value
 
 
-def order_tracks(rule: PlaylistRuleSet, tracks: list[dict]) -> list[dict]:
+def order_tracks(rule: PlaylistRuleSet, tracks: list[dict], now=None) -> list[dict]:
     """Tracks in playlist order: sort keys with nulls last, ties by track_id (stable multi-pass sort)."""
+    now = normalize_now(now)
     result = sorted(tracks, key=lambda t: t["track_id"])
     for key in reversed(rule.sort_keys):
-        values = {id(t): _sort_value(t, key.field, rule.seed) for t in result}
+        values = {id(t): _sort_value(t, key.field, rule.seed, now) for t in result}
         # Nulls form a group of their own, placed last in both directions.
         if key.direction == "desc":
             keyed = {i: (0, 0) if v is None else (1, v) for i, v in values.items()}
@@ -149,4 +162,4 @@ def evaluate_tracks(rule: PlaylistRuleSet, tracks: list[dict], now=None) -> list
     """The whole rule in Python over track dicts: match, order, dedupe, limit."""
     test = holds(rule.match, now)
     matched = [t for t in tracks if test(t)]
-    return finish_tracks(rule, order_tracks(rule, matched))
+    return finish_tracks(rule, order_tracks(rule, matched, now))

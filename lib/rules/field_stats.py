@@ -21,7 +21,7 @@ def _quoted(name: str) -> str:
 
 def field_stats(library: Library) -> list[dict]:
     """One dict per usable field: name, label, type, operators, and min/max or the known values."""
-    numbers = [f.name for f in FIELDS.values() if f.type == "number"]
+    numbers = [f.name for f in FIELDS.values() if f.type == "number" and not f.counts]
     times = [f.name for f in FIELDS.values() if f.type in ("date", "timestamp")]
     # Finite bounds only: an infinite value (from an old import) must not become a widget's bound.
     finite = {n: f"CASE WHEN isfinite({_quoted(n)}) THEN {_quoted(n)} END" for n in numbers + times}
@@ -79,7 +79,13 @@ def field_values(library: Library, name: str):
     info = field_info(name, "gt") if name.startswith("x_") else FIELDS.get(name)
     if info is None:
         raise ValueError(f"unknown field {name!r}")
-    if info.custom_column:
+    if info.counts:
+        from lib.rules.compile import _Params, counted_sql
+        from lib.rules.semantics import normalize_now
+
+        p = _Params()
+        frame = library.query_df(f"SELECT {counted_sql(info, normalize_now(None), p)} AS v FROM track_view", p.values)
+    elif info.custom_column:
         frame = library.query_df(f"SELECT {info.custom_column}[$k] AS v FROM track_view", {"k": name[2:]})
     elif info.type == "list":
         frame = library.query_df(f"SELECT unnest({_quoted(name)}) AS v FROM track_view")

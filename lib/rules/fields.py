@@ -36,12 +36,16 @@ _HIDDEN_COLUMNS = {"custom_num", "custom_text", "play_times"}
 
 @dataclass(frozen=True)
 class FieldInfo:
-    """A rule field: its name, logical type and (for custom fields) the map column holding it."""
+    """A rule field: its name, logical type and (for custom fields) the map column holding it.
+
+    `counts` = (timestamp-list column, days): a number computed when the rule runs, the column's
+    moments in the `days` before `now` — a count relative to now stored in track_view would go stale."""
 
     name: str
     type: str                      # text | list | number | boolean | date | timestamp
     label: str
     custom_column: str | None = None
+    counts: tuple[str, int] | None = None
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -52,6 +56,8 @@ FIELDS: dict[str, FieldInfo] = {
     name: FieldInfo(name, kind, LABELS.get(name, name.replace("_", " ")))
     for name, kind in TRACK_VIEW_COLUMNS.items() if name not in _HIDDEN_COLUMNS
 }
+FIELDS["plays_last_30_days"] = FieldInfo("plays_last_30_days", "number", "plays in the last 30 days",
+                                         counts=("play_times", 30))
 
 SORTABLE_TYPES = ("text", "number", "boolean", "date", "timestamp")
 RANDOM_SORT = "random"
