@@ -54,6 +54,21 @@ def test_import_csv_reports_and_exits_nonzero_on_bad_file(tmp_path, small_demo, 
     assert main(["import-csv", str(good), str(bad), "--name", "X", "--db", db]) == 1
 
 
+def test_import_csv_of_a_file_with_no_importable_row_exits_1_and_changes_nothing(tmp_path, capsys):
+    db = str(tmp_path / "mine.duckdb")
+    header = '"Track URI","Track Name","Artist Name(s)"\n'
+    keep = tmp_path / "keep.csv"
+    keep.write_text(header + '"spotify:track:4uLU6hMCjMI75M1A2tKUQC","Hello","Adele"\n')
+    assert main(["import-csv", str(keep), "--db", db]) == 0
+    bare = tmp_path / "bare.csv"
+    bare.write_text(header + '"429 rows","of","bare ids"\n' * 3)
+    assert main(["import-csv", str(bare), "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "bare.csv: no row can be imported (3 of its 3 row(s) are unreadable, the first: line 2:" in err
+    assert "nothing was changed" in err
+    assert open_library(db).query("SELECT name, track_count FROM sources") == [("keep", 1)]
+
+
 def test_cli_import_while_app_reads(tmp_path, small_demo):
     """A CLI import in another process and reads in this one share the file without lock errors."""
     db = str(tmp_path / "shared.duckdb")
