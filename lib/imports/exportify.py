@@ -223,7 +223,7 @@ def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], N
         for column in batch.columns:
             spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
         lines = _place(spans, at, set_aside, parsed.errors)
-        raw = [_text(column, lines, source) for column in batch.columns]
+        raw = {i: _text(batch.column(i), lines, source) for i in fmt.columns.values()}  # the columns we read
         block = convert_block(raw, lines, fmt, MAX_REPORTED)
         parsed.errors.add(block.errors, block.counts["errors"])
         parsed.warnings.add(block.warnings, block.counts["warnings"])

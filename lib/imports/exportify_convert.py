@@ -126,7 +126,7 @@ def _mask(array: pa.Array) -> np.ndarray:
     return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
 
 
-def convert_block(raw: list[pa.Array], lines: np.ndarray, fmt: BlockFormat, room: int) -> BlockResult:
+def convert_block(raw: dict[int, pa.Array], lines: np.ndarray, fmt: BlockFormat, room: int) -> BlockResult:
     """Clean columns for a block of raw rows (`raw[i]` is the file's column i, `lines[k]` row k's line);
     at most `room` errors and warnings are spelled out."""
     n = len(lines)
@@ -137,7 +137,7 @@ def convert_block(raw: list[pa.Array], lines: np.ndarray, fmt: BlockFormat, room
 
     uri, title, names = cell("uri"), cell("title"), cell("artist_names")
     empty = np.ones(n, dtype=bool)  # blank lines are no rows
-    for column in raw:
+    for column in raw.values():
         empty &= _mask(pc.equal(column, ""))
     local, episode = _mask(pc.starts_with(uri, "spotify:local:")), _mask(pc.starts_with(uri, "spotify:episode:"))
     track_id = pc.struct_field(pc.extract_regex(uri, _TRACK), "id")
