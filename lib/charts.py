@@ -52,3 +52,17 @@ def scatter(frame: pd.DataFrame, x: str, y: str, color: str) -> go.Figure:
     fig = px.scatter(data, x=x, y=y, color=label, hover_data=["title", "artist"], opacity=0.6,
                      title=f"{x} × {y} by {color.replace('_', ' ')}")
     return fig.update_traces(marker={"size": 5}).update_layout(**{**_LAYOUT, "height": 420}, legend_title_text="")
+
+
+def plays_per_day(frame: pd.DataFrame) -> go.Figure:
+    """Listening: plays per day over the stored history."""
+    if frame.empty:
+        return _empty("Plays per day")
+    return px.bar(frame, x="day", y="plays", title="Plays per day").update_layout(**_LAYOUT, xaxis_title="")
+
+
+def top_artists_by_plays(frame: pd.DataFrame) -> go.Figure:
+    if frame.empty:
+        return _empty("Top artists by plays")
+    fig = px.bar(frame.iloc[::-1], x="plays", y="artist", orientation="h", title="Top artists by plays")
+    return fig.update_layout(**{**_LAYOUT, "height": max(320, 22 * len(frame))}, yaxis_title="")

@@ -22,6 +22,7 @@ from lib.explore import (
 )
 from lib.export import to_csv_bytes
 from lib.store import TRACK_VIEW_COLUMNS, Library, data_version
+from ui.listening import render_listening
 from ui.rules_builder import SAFE
 from ui.state import library_guard
 
@@ -145,10 +146,12 @@ def render_explorer(library: Library) -> None:
     """Filters with the table or the charts: a filter change reruns only this; charts only when shown."""
     with library_guard("explore", library):
         flt = filter_widgets(_filter_options(library, library.target, data_version(library)))
-        view = st.segmented_control("Show", ["Tracks", "Charts"], default="Tracks", key="explore.view",
+        view = st.segmented_control("Show", ["Tracks", "Charts", "Listening"], default="Tracks", key="explore.view",
                                     label_visibility="collapsed") or "Tracks"
         if view == "Tracks":
             render_table(library, flt)
+        elif view == "Listening":
+            render_listening(library)
         else:
             render_charts(library, flt)
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from lib.demo.generate import DEMO_SEED, DemoData, generate_demo
+from lib.demo.listening import demo_plays, demo_top
 from lib.demo.sources import REFERENCE_TIME
 from lib.rules.examples import install_example_rules
 from lib.store import Library, is_file_target, open_library
 from lib.store.catalog import replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
+from lib.store.listening_store import store_plays
 
 DEMO_PROVIDER = "demo"
 DEMO_PROVIDER_VERSION = "demo-1"
@@ -43,9 +45,19 @@ def write_demo(library: Library, data: DemoData, seed: int) -> None:
                                       null_count=source.null_count, synced_at=REFERENCE_TIME)
         write_enrichment_frame(cur, enrichment_frame(data))
         cur.execute("INSERT OR REPLACE INTO meta VALUES ('library_kind', 'demo'), ('demo_seed', ?)", [str(seed)])
+        write_demo_listening(w, data, seed)
         w.touch_all()
     # Rules read track_view, so they go in once the tracks are there; a newcomer sees working rules at once.
     install_example_rules(library)
+
+
+def write_demo_listening(w, data: DemoData, seed: int) -> None:
+    """Generated plays and the top lists they make, read 'at' the demo's reference time."""
+    plays = demo_plays(data, seed)
+    store_plays(w, [], plays, origin="demo")
+    for term, ids in demo_top(plays).items():
+        w.cur.executemany("INSERT INTO top_tracks (term, rank, track_id, read_at) VALUES (?, ?, ?, ?)",
+                          [[term, rank, tid, REFERENCE_TIME] for rank, tid in enumerate(ids, start=1)])
 
 
 def _remove_db_files(path: Path) -> None:

@@ -51,6 +51,17 @@ EXAMPLE_RULES: list[dict] = [
      "description": "Liked songs that sit in none of your playlists, most recently liked first.",
      "match": {"operator": "and", "conditions": [_c("liked", "eq", True), _c("playlists", "is_empty")]},
      "sort": [{"field": "liked_at", "direction": "desc"}], "limit": {"tracks": 200}},
+    {"id": "liked-not-played-90-days", "name": "Liked, Not Played in 90 Days",
+     "description": "Liked songs you have not played for three months (or ever, as far as the history goes): "
+                    "the ones to rediscover, most played before first.",
+     "match": {"operator": "and", "conditions": [_c("liked", "eq", True),
+                                                 _c("last_played_at", "not_in_last_days", 90)]},
+     "sort": [{"field": "play_count", "direction": "desc"}, {"field": "liked_at", "direction": "desc"}],
+     "limit": {"tracks": 100}},
+    {"id": "top-50-not-liked", "name": "My Top 50 This Month, Not in Liked Songs",
+     "description": "What Spotify counts as your top tracks of the last four weeks that you never liked.",
+     "match": {"operator": "and", "conditions": [_c("top_rank_short", "is_not_empty"), _c("liked", "eq", False)]},
+     "sort": [{"field": "top_rank_short", "direction": "asc"}], "limit": {"tracks": 50}},
 ]
 
 

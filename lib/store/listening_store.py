@@ -51,9 +51,12 @@ def store_plays(w: Write, tracks: Sequence[TrackRecord], plays: Sequence[Play], 
     cur = w.cur
     before = cur.execute("SELECT count(*) FROM plays").fetchone()[0]
     upsert_tracks(cur, _missing(cur, tracks), origin=origin)
-    cur.executemany("INSERT INTO plays (track_id, played_at, context_type, context_uri) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT DO NOTHING",
-                    [[p.track_id, p.played_at, p.context_type, p.context_uri] for p in plays])
+    # One statement (executemany costs a round trip per row); a play already stored is skipped.
+    cur.execute("INSERT INTO plays (track_id, played_at, context_type, context_uri)"
+                " SELECT DISTINCT * FROM (SELECT unnest($t), unnest(CAST($at AS TIMESTAMP[])), unnest($ct),"
+                " unnest($cu)) ON CONFLICT DO NOTHING",
+                {"t": [p.track_id for p in plays], "at": [p.played_at for p in plays],
+                 "ct": [p.context_type for p in plays], "cu": [p.context_uri for p in plays]})
     added = cur.execute("SELECT count(*) FROM plays").fetchone()[0] - before
     w.touch(tracks=[p.track_id for p in plays])
     return added
@@ -105,10 +108,12 @@ def plays_per_day(library: Library, days: int | None = None):
         " GROUP BY day ORDER BY day", {"days": days})
 
 
-def top_artists_by_plays(library: Library, limit: int = 15):
-    """A frame (artist, plays) counting each play for the track's main artist."""
+def top_artists_by_plays(library: Library, limit: int = 15, days: int | None = None):
+    """A frame (artist, plays) counting each play for the track's main artist (the last `days` days if given)."""
     return library.query_df(
         "SELECT a.name AS artist, count(*) AS plays FROM plays p"
         " JOIN track_artists ta ON ta.track_id = p.track_id AND ta.position = 0"
-        " JOIN artists a USING (artist_id) GROUP BY a.name ORDER BY plays DESC, artist LIMIT $n",
-        {"n": int(limit)})
+        " JOIN artists a USING (artist_id)"
+        " WHERE $days IS NULL OR p.played_at >= (SELECT max(played_at) FROM plays) - to_days(CAST($days AS INTEGER))"
+        " GROUP BY a.name ORDER BY plays DESC, artist LIMIT $n",
+        {"n": int(limit), "days": days})

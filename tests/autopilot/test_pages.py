@@ -129,3 +129,37 @@ def test_instructions_stay_reachable_once_an_id_is_saved(env, fake_spotify):
     at = _page("spotify").run()
     assert not at.exception
     assert any("Development Mode" in e.label for e in at.expander)
+
+
+def test_explore_listening_view_charts_the_demo_plays(demo_library, monkeypatch, tmp_path):
+    monkeypatch.setenv("AUTOPLAYLISTS_DEMO_DB", demo_library.target)
+    monkeypatch.setenv("AUTOPLAYLISTS_DB", str(tmp_path / "mine.duckdb"))
+    at = AppTest.from_file(str(ROOT / "pages" / "explore.py"), default_timeout=60)
+    at.session_state["app.library_choice"] = "demo"
+    at.session_state["explore.view"] = "Listening"
+    at.run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    assert "plays stored" in " ".join(c.value for c in at.caption)
+
+
+def test_demo_library_has_plays_top_lists_and_the_listening_examples(demo_library):
+    from lib.demo import REFERENCE_TIME
+    from lib.rules import ordered_track_ids
+    from lib.rules.examples import example_rules
+
+    plays, tracks = demo_library.query_one("SELECT count(*), count(DISTINCT track_id) FROM plays")
+    assert plays > 1000
+    assert tracks > 100
+    assert demo_library.query_one("SELECT count(*) FROM top_tracks WHERE term = 'short_term'")[0] == 50
+    rules = {r.id: r for r in example_rules().rules}
+    stale = ordered_track_ids(demo_library, rules["liked-not-played-90-days"], REFERENCE_TIME)
+    recent = {r[0] for r in demo_library.query("SELECT DISTINCT track_id FROM plays WHERE played_at >= ?",
+                                                [REFERENCE_TIME - timedelta(days=90)])}
+    assert stale
+    assert not recent & set(stale)
+    top = ordered_track_ids(demo_library, rules["top-50-not-liked"], REFERENCE_TIME)
+    liked = {r[0] for r in demo_library.query("SELECT track_id FROM track_view WHERE liked")}
+    assert top
+    assert not liked & set(top)
