@@ -7,9 +7,8 @@ import streamlit as st
 
 import lib.enrich as enrich
 from lib.config import Settings
-from lib.enrich.charts import coverage_figure
 from lib.errors import AutoPlaylistsError
-from lib.store.db import Library
+from lib.store import Library, track_count
 
 FLASH_KEY = "enrich.flash"
 DEFAULT_LIMITS = {"musicbrainz": 100, "reccobeats": 2000, "spotify-artist-genres": 500}
@@ -53,12 +52,12 @@ def render_coverage(library: Library) -> None:
     st.subheader("Coverage")
     cov = enrich.coverage_table(library)
     classes = enrich.class_coverage_table(library)
-    total = int(library.query_one("SELECT count(*) FROM tracks")[0])
+    total = track_count(library)
     st.caption(f"{total} tracks. When several providers fill a field the value shown follows the precedence "
                "manual > file > online > computed; “shown/has” counts per provider below.")
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(coverage_figure(cov), key="enrich.coverage_chart")
+        st.plotly_chart(enrich.coverage_figure(cov), key="enrich.coverage_chart")
     with right:
         st.dataframe(_coverage_summary(cov), hide_index=True, key="enrich.coverage_table",
                      column_config={"coverage": st.column_config.ProgressColumn("coverage", format="percent",

@@ -6,9 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import lib.enrich as enrich
-from lib.enrich.charts import family_figure, mood_map_figure
-from lib.store import labels
-from lib.store.db import Library
+from lib.store import Library
 
 LABELS_EDITOR = "enrich.labels_editor"
 MAP_EDITOR = "enrich.map_editor"
@@ -47,17 +45,17 @@ def render_mood_map(library: Library) -> None:
         if points.empty:
             st.info("No track has both energy and valence yet: import a features file or run ReccoBeats.")
         else:
-            st.plotly_chart(mood_map_figure(points, th), key="enrich.mood_chart")
+            st.plotly_chart(enrich.mood_map_figure(points, th), key="enrich.mood_chart")
 
 
 def render_families(library: Library) -> None:
     st.subheader("Genre families")
     left, right = st.columns([2, 3])
     with left:
-        breakdown = labels.family_breakdown(library)
-        st.plotly_chart(family_figure(breakdown), key="enrich.family_chart")
+        breakdown = enrich.family_breakdown(library)
+        st.plotly_chart(enrich.family_figure(breakdown), key="enrich.family_chart")
         st.caption("Most frequent genres without a family:")
-        st.dataframe(labels.unmapped_genres(library), hide_index=True, key="enrich.unmapped")
+        st.dataframe(enrich.unmapped_genres(library), hide_index=True, key="enrich.unmapped")
     with right:
         with st.form("enrich.map_form", clear_on_submit=True):
             st.markdown("**Map a genre or tag to a family** (matches whole words: “rock” also maps “indie rock”)")
@@ -70,7 +68,7 @@ def render_families(library: Library) -> None:
                     st.toast(f"Mapped {genre!r}")
                 except ValueError as exc:
                     st.error(str(exc))
-        current = labels.genre_map(library)
+        current = enrich.genre_map(library)
         mine = current[current["origin"] == "user"][["genre", "family"]].reset_index(drop=True)
         st.markdown("**Your mappings** (edit a family, or delete rows, then save)")
         edited = st.data_editor(mine, num_rows="dynamic", hide_index=True, key=_editor_key(MAP_EDITOR),
@@ -106,7 +104,7 @@ def render_labels(library: Library) -> None:
     mood = cols[1].selectbox("Mood", [None, *enrich.MOOD_NAMES], key="enrich.label_mood")
     family = cols[2].selectbox("Genre family", [None, *enrich.GENRE_FAMILIES], key="enrich.label_family")
     only_manual = cols[3].checkbox("Manual only", key="enrich.label_manual")
-    rows = labels.label_rows(library, search=search, mood=mood, genre_family=family, only_manual=only_manual,
+    rows = enrich.label_rows(library, search=search, mood=mood, genre_family=family, only_manual=only_manual,
                              limit=200)
     shown = rows.assign(select=False, tags=rows["tags"].map(_tags_text))[
         ["select", "track_id", "title", "artist", "mood", "genre_family", "tags", "has_manual", "energy", "valence"]]

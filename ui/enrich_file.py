@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 import lib.enrich as enrich
-from lib.enrich.features_file import KEY_KINDS, KNOWN_FIELDS
 from lib.errors import AutoPlaylistsError
-from lib.store.db import Library
+from lib.store import Library
 
 SKIP = "(skip)"
 
@@ -33,7 +32,7 @@ def render_features_file(library: Library) -> None:
     cols = st.columns(2)
     key_column = cols[0].selectbox("Key column", columns, index=columns.index(key) if key in columns else 0,
                                    key="enrich.file_key")
-    key_kind = cols[1].selectbox("Key holds", KEY_KINDS, key="enrich.file_kind",
+    key_kind = cols[1].selectbox("Key holds", enrich.KEY_KINDS, key="enrich.file_kind",
                                  format_func=lambda k: {"auto": "detect per row", "id": "Spotify id",
                                                         "uri": "Spotify URI / URL", "isrc": "ISRC"}[k])
     table = pd.DataFrame([{"column": c, "sample": str(frame[c].dropna().iloc[0]) if frame[c].notna().any() else "",
@@ -41,7 +40,7 @@ def render_features_file(library: Library) -> None:
     customs = sorted({v for v in mapping.values() if v and v.startswith("x_")})
     edited = st.data_editor(table, hide_index=True, key="enrich.file_mapping", disabled=["column", "sample"],
                             column_config={"field": st.column_config.SelectboxColumn(
-                                "stored as", options=[SKIP, *KNOWN_FIELDS, *customs], required=True)})
+                                "stored as", options=[SKIP, *enrich.KNOWN_FIELDS, *customs], required=True)})
     if st.button("Import", key="enrich.file_import", type="primary"):
         chosen = {r.column: (None if r.field in (SKIP, None) else r.field) for r in edited.itertuples(index=False)}
         try:

@@ -18,8 +18,7 @@ from lib.push import (
 )
 from lib.rules import list_rules
 from lib.spotify import connect_client, is_connected
-from lib.store import data_version
-from lib.store.push_store import labels_for_uris, list_links
+from lib.store import data_version, labels_for_uris, list_links
 from ui.schedule import render_autopilot
 from ui.state import is_demo, settings, user_library
 

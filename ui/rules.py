@@ -16,14 +16,13 @@ from lib.rules import (
     export_rules,
     get_rule,
     import_rules,
+    install_example_rules,
     list_rules,
     parse_rule,
     save_rule,
     set_rule_enabled,
 )
-from lib.rules.examples import install_example_rules
-from lib.store import data_version
-from lib.store.push_store import get_link
+from lib.store import data_version, get_link
 from ui.rules_builder import KEY, render_group, starting_condition, strip_uids, with_uids
 from ui.rules_mix import RULE_IDS, render_caps, render_fixed, render_freeze, render_kind, render_mix, render_outcome
 from ui.rules_preview import cached_preview, render_distribution, render_metrics, render_table, render_tuner_charts

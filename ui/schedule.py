@@ -8,9 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import autopilot
-from lib.enrich.registry import FEATURE_PROVIDERS
+from lib.enrich import FEATURE_PROVIDERS, get_setting, set_setting
 from lib.errors import AutoPlaylistsError
-from lib.store.enrichment_store import get_setting, set_setting
 from ui.state import is_demo
 
 KIND_LABELS = {"off": "Off", "hours": "Every N hours", "daily": "Daily", "weekly": "Weekly"}

@@ -9,8 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import spotify
-from lib.store import job_events, list_jobs
-from lib.store.sync_store import pause_state, spotify_sources
+from lib.store import job_events, list_jobs, pause_state, spotify_sources
 from ui.state import current_library, is_demo, settings, user_library
 
 FLASH = "spotify.flash"
@@ -163,7 +162,7 @@ def _scopes(cfg) -> None:
 
 
 def _listening() -> None:
-    from lib.store.listening_store import listening_summary
+    from lib.store import listening_summary
 
     info = listening_summary(user_library())
     if not info["plays"] and not info["top_read_at"]:
@@ -205,7 +204,7 @@ def _picker(cfg) -> tuple[bool, list[str]]:
         st.session_state[LISTED] = True
         try:
             client = spotify.connect_client(cfg)
-            from lib.store.sync_store import save_listing
+            from lib.store import save_listing
 
             save_listing(library, [rec for rec, _ in spotify.list_playlists(client, client.me())])
         except spotify.SpotifyError as exc:

@@ -16,6 +16,7 @@ from lib.rules.engine import (
     track_records,
 )
 from lib.rules.evaluate import condition_holds, evaluate_tracks, group_holds, matches_rules
+from lib.rules.examples import install_example_rules
 from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
 from lib.rules.freeze import freeze_rule
 from lib.rules.mix import PartResult
@@ -51,15 +52,13 @@ from lib.rules.repo import (
 )
 
 __all__ = [
-    "FIELDS", "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "ConditionOperator", "FieldInfo", "ImportResult",
-    "Limit", "LogicalOperator", "Operator", "PlaylistRuleSet", "Preview", "RuleCondition", "RuleGroup",
-    "RuleNotFoundError", "RuleValidationError", "RulesFile", "SortKey", "StoredRule", "available_fields",
-    "compile_rule", "compile_where", "condition_holds", "delete_rule", "describe_condition", "describe_rule",
-    "dump_rules_file", "duplicate_rule", "evaluate_rule", "evaluate_tracks", "export_rules", "field_info", "get_rule",
-    "group_holds", "import_rules", "list_rules", "load_tracks", "matches_rules", "operator_label", "ordered_track_ids",
-    "parse_rule", "parse_rules_file", "preview_rule", "preview_stats", "rule_records", "save_rule",
-    "Mix", "MixPart", "PartResult", "RuleRef", "check_cycles", "freeze_rule", "referenced", "rule_outcome",
-    "track_records",
-    "set_rule_enabled",
-    "PreviewTooSlow", "distribution",
+    "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",
+    "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "Operator", "PartResult", "PlaylistRuleSet", "Preview",
+    "PreviewTooSlow", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleRef", "RuleValidationError",
+    "RulesFile", "SortKey", "StoredRule", "available_fields", "check_cycles", "compile_rule", "compile_where",
+    "condition_holds", "delete_rule", "describe_condition", "describe_rule", "distribution", "dump_rules_file",
+    "duplicate_rule", "evaluate_rule", "evaluate_tracks", "export_rules", "field_info", "freeze_rule", "get_rule",
+    "group_holds", "import_rules", "install_example_rules", "list_rules", "load_tracks", "matches_rules",
+    "operator_label", "ordered_track_ids", "parse_rule", "parse_rules_file", "preview_rule", "preview_stats",
+    "referenced", "rule_outcome", "rule_records", "save_rule", "set_rule_enabled", "track_records",
 ]

@@ -1,5 +1,6 @@
 """The DuckDB library store: connections, the one write path, schema, the flattened track table and jobs."""
 
+from lib.store.catalog import track_count
 from lib.store.db import Library, atomic, data_version, is_file_target, library_has_content, open_library
 from lib.store.jobs import (
     Job,
@@ -11,7 +12,10 @@ from lib.store.jobs import (
     set_job_status,
     update_job,
 )
+from lib.store.listening_store import listening_summary
+from lib.store.push_store import get_link, labels_for_uris, list_links
 from lib.store.schema import PRECEDENCE, applied_migrations, migrate
+from lib.store.sync_store import pause_state, save_listing, spotify_sources
 from lib.store.track_view import (
     FEATURE_FIELDS,
     SEARCH_COLUMNS,
@@ -21,8 +25,9 @@ from lib.store.track_view import (
 from lib.store.unit_of_work import Write
 
 __all__ = [
-    "FEATURE_FIELDS", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Job", "Library", "Write",
-    "applied_migrations", "atomic", "data_version", "create_job", "fill_search_columns", "get_job", "is_file_target",
-    "job_events", "latest_job", "library_has_content", "list_jobs", "migrate", "open_library", "set_job_status",
-    "update_job",
+    "FEATURE_FIELDS", "Job", "Library", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Write",
+    "applied_migrations", "atomic", "create_job", "data_version", "fill_search_columns", "get_job", "get_link",
+    "is_file_target", "job_events", "labels_for_uris", "latest_job", "library_has_content", "list_jobs", "list_links",
+    "listening_summary", "migrate", "open_library", "pause_state", "save_listing", "set_job_status",
+    "spotify_sources", "track_count", "update_job",
 ]

@@ -311,3 +311,8 @@ def write_enrichment_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) 
             FROM _in_values
         """)
     return len(frame)
+
+
+def track_count(library) -> int:
+    """How many tracks the library holds."""
+    return int(library.query_one("SELECT count(*) FROM tracks")[0])
