@@ -10,7 +10,7 @@ MAX_CONDITIONS = 100      # conditions and groups in one rule, all levels togeth
 MAX_REGEX = 1000          # characters in one regular expression
 MAX_LIST = 1000           # items in one `in` / `not_in` list
 MAX_TEXT = 1000           # characters in one text value
-MAX_NUMBER = 10 ** 15     # largest number a value may hold (exact as a double)
+MAX_NUMBER = 2 ** 53        # largest number a value may hold (every whole number up to it is exact as a double)
 MAX_JSON_NESTING = 64     # brackets nested in a rules document (rules file → rule → groups)
 
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)

@@ -85,7 +85,7 @@ def _regex(value: Any) -> str:
 
 def _number(value: Any) -> int | float:
     if not _is_number(value):
-        raise ValueError(f"value must be a number (finite, at most 10^15 in size), got {describe_value(value)}")
+        raise ValueError(f"value must be a number (finite, at most 2^53 in size), got {describe_value(value)}")
     return whole(value)
 
 
