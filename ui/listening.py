@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import charts
-from lib.store.listening_store import listening_summary, plays_per_day, top_artists_by_plays
+from lib.store import listening_summary, plays_per_day, top_artists_by_plays
 
 PERIODS = {"Last 30 days": 30, "Last 90 days": 90, "Last year": 365, "All": None}
 

@@ -12,7 +12,7 @@ from lib.store.jobs import (
     set_job_status,
     update_job,
 )
-from lib.store.listening_store import listening_summary
+from lib.store.listening_store import listening_summary, plays_per_day, top_artists_by_plays
 from lib.store.push_store import get_link, labels_for_uris, list_links
 from lib.store.schema import PRECEDENCE, applied_migrations, migrate
 from lib.store.sync_store import pause_state, save_listing, spotify_sources
@@ -28,6 +28,6 @@ __all__ = [
     "FEATURE_FIELDS", "Job", "Library", "PRECEDENCE", "SEARCH_COLUMNS", "TRACK_VIEW_COLUMNS", "Write",
     "applied_migrations", "atomic", "create_job", "data_version", "fill_search_columns", "get_job", "get_link",
     "is_file_target", "job_events", "labels_for_uris", "latest_job", "library_has_content", "list_jobs", "list_links",
-    "listening_summary", "migrate", "open_library", "pause_state", "save_listing", "set_job_status",
-    "spotify_sources", "track_count", "update_job",
+    "listening_summary", "migrate", "open_library", "pause_state", "plays_per_day", "save_listing", "set_job_status",
+    "spotify_sources", "top_artists_by_plays", "track_count", "update_job",
 ]
