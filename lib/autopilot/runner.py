@@ -62,7 +62,7 @@ def run_once(library: Library, settings: Settings, *, now: datetime | None = Non
             if pushes:
                 _sync(library, client, report)
             if any(t.task == "listening" for t in due) or pushes:
-                _listening(library, client, report, due)
+                _listening(library, client, report, due, now)
             if pushes:
                 _enrich(library, settings, report)
             for task in pushes:
@@ -106,7 +106,7 @@ def _sync(library: Library, client, report: RunReport) -> None:
         report.say(f"sync: {summary.message}")
 
 
-def _listening(library: Library, client, report: RunReport, due: list[TaskState]) -> None:
+def _listening(library: Library, client, report: RunReport, due: list[TaskState], now: datetime) -> None:
     from lib.spotify.listening import read_listening
 
     result = read_listening(library, client, parent_job_id=report.job_id)
@@ -114,7 +114,7 @@ def _listening(library: Library, client, report: RunReport, due: list[TaskState]
     if result.status == "paused":
         _record(library, "listening", None, "paused", result.message, result.job_id, listening)
         raise _QuotaStop(result.paused_until, f"listening history paused ({result.message})")
-    _record(library, "listening", utcnow(), result.status, result.message, result.job_id, listening)
+    _record(library, "listening", now, result.status, result.message, result.job_id, listening)
     if result.status == "failed":
         _fail(report, f"listening: {result.message}")
     else:
@@ -148,8 +148,8 @@ def _push(library: Library, client, report: RunReport, task: TaskState, now: dat
     start = client.request_count
     try:
         outcome = push_rule(library, client, task.rule_id, mode=mode, now=now)
-        status, message = "done", (f"{outcome.plan.summary()}; {outcome.write_calls} write call(s)"
-                                   if outcome.write_calls else "up to date")
+        created = "; playlist created" if outcome.write_calls > outcome.plan.write_calls else ""
+        status, message = "done", f"{outcome.plan.summary()}{created}" if outcome.write_calls else "up to date"
     except PushNeedsDecision as exc:
         status, message = "skipped", f"not pushed: {exc}"
     except (QuotaExceeded, PushInterrupted) as exc:
@@ -163,7 +163,7 @@ def _push(library: Library, client, report: RunReport, task: TaskState, now: dat
     except AutoPlaylistsError as exc:
         status, message = "failed", str(exc)
     _finish_push(library, client, job_id, start, "done" if status == "skipped" else status, message, None)
-    _record(library, task.task, utcnow(), status, message, job_id, task)
+    _record(library, task.task, now, status, message, job_id, task)
     line = f"push {task.rule_id}: {message}"
     _fail(report, line) if status == "failed" else report.say(line)
 
