@@ -17,12 +17,15 @@ from lib.explore import (
     TrackFilter,
     chart_data,
     filter_options,
+    filter_rule,
     filtered_tracks,
     track_page,
 )
 from lib.export import to_csv_bytes
+from lib.rules import list_rules
 from lib.store import TRACK_VIEW_COLUMNS, Library, data_version
 from ui.listening import render_listening
+from ui.rules import load as load_rule
 from ui.rules_builder import SAFE
 from ui.state import library_guard
 
@@ -135,6 +138,16 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
                    "the filtered tracks; the other charts count all of them.")
 
 
+def render_save_as_rule(library: Library, flt: TrackFilter) -> None:
+    """The current search and filters become a new rule, opened in the Rules page's editor (not yet saved)."""
+    if st.button("Save as rule", key="explore.save_rule", icon=":material/rule:",
+                 disabled=not flt.rule_group().conditions, help="Open these filters as a new rule on the Rules page"):
+        name = f"Explore: {' '.join(flt.search.split())}" if flt.search.strip() else "From Explore"
+        draft = filter_rule(flt, name, {s.rule_id for s in list_rules(library)})
+        load_rule(draft.definition(), None)
+        st.switch_page("pages/rules.py")
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _filter_options(_library, target: str, version: int) -> FilterOptions:
     # Keyed by the library's target and its data version; `_library` itself is not hashed.
@@ -146,6 +159,7 @@ def render_explorer(library: Library) -> None:
     """Filters with the table or the charts: a filter change reruns only this; charts only when shown."""
     with library_guard("explore", library):
         flt = filter_widgets(_filter_options(library, library.target, data_version(library)))
+        render_save_as_rule(library, flt)
         view = st.segmented_control("Show", ["Tracks", "Charts", "Listening"], default="Tracks", key="explore.view",
                                     label_visibility="collapsed") or "Tracks"
         if view == "Tracks":
