@@ -11,6 +11,14 @@ from lib.store.catalog import Membership, SourceRecord, TrackRecord, replace_sou
 from tests.track_table import assert_track_table_exact
 
 
+@pytest.fixture(autouse=True)
+def _always_patch(monkeypatch):
+    """These libraries are tiny: refresh the touched rows, never the whole table, so the touches are tested."""
+    import lib.store.unit_of_work as unit_of_work
+
+    monkeypatch.setattr(unit_of_work, "FULL_REFRESH_SHARE", 1.0)
+
+
 def _seed(library) -> None:
     records = [TrackRecord(f"t{i}", f"Song {i}", [("a1" if i % 2 else "a2", "Old Name" if i % 2 else "Other")],
                            album_id=f"al{i % 3}", album_name=f"Album {i % 3}", release_date="1999")

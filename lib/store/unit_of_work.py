@@ -17,6 +17,8 @@ from lib.store.track_view import refresh_track_view
 _WRITERS: dict[object, threading.Lock] = {}
 _WRITERS_LOCK = threading.Lock()
 _HELD = threading.local()
+# Above this share of the library, rebuilding the whole table is cheaper than patching those rows.
+FULL_REFRESH_SHARE = 0.3
 
 
 def _writer_lock(key: object) -> threading.Lock:
@@ -83,7 +85,12 @@ class Write:
         return [r[0] for r in rows]
 
     def refresh(self) -> None:
-        if self.everything:
-            refresh_track_view(self.cur)
-        elif self.tracks or self.artists or self.albums or self.sources:
-            refresh_track_view(self.cur, self.affected_track_ids())
+        if not (self.everything or self.tracks or self.artists or self.albums or self.sources):
+            return
+        ids = None if self.everything else self.affected_track_ids()
+        if ids is not None:
+            (total,) = self.cur.execute("SELECT count(*) FROM tracks").fetchone()
+            if len(ids) <= FULL_REFRESH_SHARE * total:
+                refresh_track_view(self.cur, ids)
+                return
+        refresh_track_view(self.cur)
