@@ -50,7 +50,7 @@ def test_memory_limit_is_a_setting_that_library_files_use(tmp_path):
 
     from lib.config import PROJECT_ROOT
 
-    assert load_settings(env={}, secrets={}).memory_limit == "144MB"
+    assert load_settings(env={}, secrets={}).memory_limit == "512MB"
     assert load_settings(env={}, secrets={"library": {"memory_limit": "1GB"}}).memory_limit == "1GB"
     both = load_settings(env={"AUTOPLAYLISTS_MEMORY_LIMIT": "96MB"}, secrets={"library": {"memory_limit": "1GB"}})
     assert both.memory_limit == "96MB"
