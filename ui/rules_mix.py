@@ -74,8 +74,9 @@ def render_mix(meta: dict, editing: str | None) -> dict:
     modes = ["in_turn", "in_blocks"]
     mode = cols[0].segmented_control("Combine", modes, key=_k("mix_mode"), selection_mode="single",
                                      default=mix.get("mode", "in_turn"),
-                                     format_func={"in_turn": "in turn (A, B, A, B…)",
-                                                  "in_blocks": "in blocks (A…, B…)"}.get) or "in_turn"
+                                     format_func={"in_turn": "in turn", "in_blocks": "in blocks"}.get,
+                                     help="in turn: A, B, C, A, B, C…; in blocks: all of A, then B, then C"
+                                     ) or "in_turn"
     fill = cols[1].toggle("Others fill in", value=mix.get("fill", True), key=_k("mix_fill"),
                           help="when a part runs out of tracks, the other parts give the missing ones")
     limit = meta.get("limit") or {}
@@ -168,9 +169,8 @@ def render_ref(node: dict, root_key: str, remove) -> None:
 def render_outcome(preview) -> None:
     """Per part of a mix what it gave and why fewer; notes such as an impossible separation."""
     if preview.parts:
-        st.dataframe(pd.DataFrame([{"part": p.label, "quota": p.quota, "gave": p.given, "filled in": p.extra,
-                                    "why": p.reason} for p in preview.parts]),
-                     hide_index=True, key=f"{KEY}.parts_table")
+        st.table(pd.DataFrame([{"part": p.label, "quota": p.quota, "gave": p.given, "filled in": p.extra,
+                                "why": p.reason} for p in preview.parts]).set_index("part"))
     for note in preview.notes:
         (st.warning if "cannot" in note or "no longer" in note else st.caption)(note)
 

@@ -43,8 +43,8 @@ def test_build_a_three_part_mix_and_see_per_part_counts(app):
         box.set_value(n).run()
     assert not at.exception
     assert not at.error
-    table = next(d.value for d in at.dataframe if "why" in d.value.columns)
-    assert list(table["part"]) == ["rule 'calm-acoustic'", "rule 'upbeat-2010s'", "rule 'jazz-cafe'"]
+    table = at.table[0].value
+    assert list(table.index) == ["rule 'calm-acoustic'", "rule 'upbeat-2010s'", "rule 'jazz-cafe'"]
     assert list(table["quota"]) == [5, 3, 2]
     assert _metric(at, "Tracks") == sum(table["gave"]) + sum(table["filled in"])
     assert at.info[0].value.startswith("a mix in turn of 5 from rule 'calm-acoustic'")

@@ -1,0 +1,60 @@
+"""Browser test: on the Rules page, build a 3-part mix of saved rules and see per part how many tracks it gave."""
+
+from __future__ import annotations
+
+import shutil
+
+from playwright.sync_api import expect
+
+from lib.rules.examples import install_example_rules
+from lib.store import open_library
+from tests.e2e.harness import streamlit_server, wait_for_app
+
+
+def _choose(page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_role("option")).to_have_count(0)
+    wait_for_app(page)
+
+
+def test_build_a_three_part_mix_and_see_per_part_counts(page, demo_library, tmp_path):
+    demo = tmp_path / "demo-mix.duckdb"
+    shutil.copy(demo_library.target, demo)
+    install_example_rules(open_library(str(demo)))
+    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
+           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
+        page.goto(url)
+        wait_for_app(page)
+        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
+        wait_for_app(page)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Rules").click()
+        wait_for_app(page)
+        _choose(page, "Rule", "➕ New rule")
+        expect(page.get_by_label("Playlist name")).to_have_value("New playlist")
+        page.get_by_text("Mix of rules", exact=True).click()
+        expect(page.get_by_text("+ part", exact=True)).to_be_visible()
+        wait_for_app(page)
+        for n in range(1, 4):
+            page.get_by_text("+ part", exact=True).click()
+            expect(page.get_by_text(f"Part {n}", exact=True)).to_be_visible()
+            wait_for_app(page)
+        _choose(page, "Part 2", "upbeat-2010s")
+        table = page.get_by_test_id("stTable")
+        expect(table).to_contain_text("rule 'upbeat-2010s'")
+        _choose(page, "Part 3", "jazz-cafe")
+        expect(table).to_contain_text("rule 'calm-acoustic'")
+        expect(table).to_contain_text("rule 'upbeat-2010s'")
+        expect(table).to_contain_text("rule 'jazz-cafe'")
+        rows = table.locator("tbody tr")
+        expect(rows).to_have_count(3)
+        for i in range(3):
+            expect(rows.nth(i)).to_contain_text("gave 10 of 10")
+        tracks = page.get_by_test_id("stMetric").filter(has_text="Tracks").get_by_test_id("stMetricValue")
+        expect(tracks).to_have_text("30")
+        assert page.get_by_test_id("stException").count() == 0
+        page.screenshot(path=str(tmp_path / "mix.png"), full_page=True)
+        shutil.copy(tmp_path / "mix.png", "/tmp/rules_mix_page.png")
