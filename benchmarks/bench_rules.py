@@ -93,10 +93,10 @@ def timed(fn) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="bench_rules_"))
+def generate_library(prefix: str = "bench_rules_"):
+    """A new library in a temporary folder holding N_TRACKS generated tracks."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     library = open_library(str(workdir / "bench.duckdb"))
-    start = time.perf_counter()
     with library.transaction() as cur:
         cur.execute("DELETE FROM track_view")
         # hash() is UBIGINT; list indexes need BIGINT.
@@ -104,6 +104,12 @@ def main() -> None:
         cur.execute(GENERATE_SQL.replace("$genres", "$1").replace("$playlists", "$2").replace("range(?)", "range($3)"),
                     [GENRES, PLAYLISTS, N_TRACKS])
         fill_search_columns(cur)
+    return library
+
+
+def main() -> None:
+    start = time.perf_counter()
+    library = generate_library()
     print(f"generated {library.query_one('SELECT count(*) FROM track_view')[0]:,} tracks in "
           f"{time.perf_counter() - start:.1f} s ({library.target})")
     rule = parse_rule(RULE)

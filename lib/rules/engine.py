@@ -54,7 +54,7 @@ def ordered_track_ids(library: Library, rule: PlaylistRuleSet | dict, now=None, 
 
 def rule_outcome(library: Library, rule: PlaylistRuleSet | dict, now=None, rules=None) -> Outcome:
     """The rule's track ids in order with the notes and per-part figures of a mix or a separation."""
-    return Run(library, now, rules).outcome(_as_rule(rule))
+    return Run(library, now, rules, figures=True).outcome(_as_rule(rule))
 
 
 def track_records(library: Library, track_ids: list[str], columns=None) -> list[dict]:
@@ -156,7 +156,7 @@ def preview_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, colum
     now = normalize_now(now)
     cols = list(dict.fromkeys(["track_id", "duration_ms", *(columns or TRACK_VIEW_COLUMNS)]))
     if not rule.is_plain:
-        return _outcome_preview(library, Run(library, now, rules).outcome(rule), cols, rows)
+        return _outcome_preview(library, Run(library, now, rules, figures=True).outcome(rule), cols, rows)
     sql, params = compile_rule(rule, now, cols, head=rows)
     figures, figure_params = figures_sql(rule, now)
     with _time_limited(library, seconds) as cur:

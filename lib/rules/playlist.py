@@ -14,7 +14,7 @@ from lib.rules.describe import describe_rule
 from lib.rules.mix import PartResult, combine, quotas
 from lib.rules.models import PlaylistRuleSet, RuleGroup, RuleRef
 from lib.rules.parse import RuleValidationError
-from lib.rules.semantics import normalize_now
+from lib.rules.semantics import fold, normalize_now
 from lib.rules.separate import separate
 from lib.store.track_view import TRACK_VIEW_COLUMNS
 
@@ -27,6 +27,7 @@ class Outcome:
     matched: int
     notes: list[str] = field(default_factory=list)
     parts: list[PartResult] = field(default_factory=list)
+    artists: dict[str, str | None] | None = None   # folded first artist per track, when the query read it
 
 
 def referenced(rule: PlaylistRuleSet) -> list[str]:
@@ -66,23 +67,31 @@ def check_cycles(rules: Mapping[str, PlaylistRuleSet], first: list[str] = ()) ->
 
 
 class Run:
-    """Evaluate rules over one library; `rules` (e.g. a rules file) come before the saved ones."""
+    """Evaluate rules over one library; `rules` (e.g. a rules file) come before the saved ones.
 
-    def __init__(self, library, now=None, rules: Mapping[str, PlaylistRuleSet] | None = None):
+    With `figures`, the rule evaluated first also counts its matches before dedupe and limit (a preview).
+    """
+
+    def __init__(self, library, now=None, rules: Mapping[str, PlaylistRuleSet] | None = None,
+                 figures: bool = False):
         self.library, self.now, self.rules = library, normalize_now(now), dict(rules or {})
+        self.figures = figures
         self._ids: dict[str, list[str]] = {}
         self._path: list[str] = []
+        self._saved: dict | None = None
+        self._cur = None
 
     def lookup(self, rule_id: str) -> PlaylistRuleSet:
         if rule_id in self.rules:
             return self.rules[rule_id]
-        import lib.rules as rules  # the façade; imported late to keep the package import light
+        if self._saved is None:   # every saved rule at once: one read, however many references
+            from lib.rules.repo import list_rules
 
-        try:
-            stored = rules.get_rule(self.library, rule_id)
-        except rules.RuleNotFoundError:
+            self._saved = {s.rule_id: s for s in list_rules(self.library)}
+        stored = self._saved.get(rule_id)
+        if stored is None:
             raise RuleValidationError([f"rule {self._path[-1]!r} refers to rule {rule_id!r}, which does not"
-                                       " exist"]) from None
+                                       " exist"])
         if stored.rule is None:
             raise RuleValidationError([f"rule {rule_id!r} (referred to by {self._path[-1]!r}) is invalid: "
                                        + "; ".join(stored.errors)])
@@ -99,6 +108,13 @@ class Run:
         return self._ids[rule_id]
 
     def outcome(self, rule: PlaylistRuleSet) -> Outcome:
+        if self._cur is None:     # the whole run reads through one cursor (opening the file costs)
+            with self.library.cursor() as cur:
+                self._cur = cur
+                try:
+                    return self.outcome(rule)
+                finally:
+                    self._cur = None
         self._path.append(rule.id)
         try:
             refs = {target: self.ids_of(target) for target in referenced(rule) if not rule.mix}
@@ -115,15 +131,22 @@ class Run:
             self._path.pop()
 
     def _query(self, rule: PlaylistRuleSet, refs: dict) -> Outcome:
-        sql, params = compile_rule(rule, self.now, ["track_id"], refs=refs)
-        where, where_params = compile_where(rule.match, self.now, refs)
-        with self.library.cursor() as cur:
-            ids = [row[0] for row in cur.execute(sql, params).fetchall()]
-            matched = cur.execute(f"SELECT count(*) FROM track_view WHERE {where}", where_params).fetchone()[0]
-        return Outcome(ids, int(matched))
+        # The artists come along when the separation needs them: no second query.
+        sql, params = compile_rule(rule, self.now, ["track_id", "artist"] if rule.separate_artists else ["track_id"],
+                                   refs=refs)
+        rows = self._query_rows(sql, params)
+        matched = len(rows)
+        if self.figures and len(self._path) == 1:
+            where, where_params = compile_where(rule.match, self.now, refs)
+            matched = self._query_rows(f"SELECT count(*) FROM track_view WHERE {where}", where_params)[0][0]
+        artists = {row[0]: fold(row[1] or "") or None for row in rows} if rule.separate_artists else None
+        return Outcome([row[0] for row in rows], int(matched), artists=artists)
+
+    def _query_rows(self, sql: str, params: dict) -> list[tuple]:
+        return self._cur.execute(sql, params).fetchall()
 
     def _fixed(self, rule: PlaylistRuleSet) -> Outcome:
-        present = {row[0] for row in self.library.query(
+        present = {row[0] for row in self._query_rows(
             "SELECT track_id FROM track_view WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))",
             {"ids": list(rule.tracks)})}
         ids = list(dict.fromkeys(i for i in rule.tracks if i in present))
@@ -156,7 +179,7 @@ class Run:
             return ids
         if rule.limit.tracks is not None:
             return ids[: rule.limit.tracks]
-        durations = dict(self.library.query(
+        durations = dict(self._query_rows(
             "SELECT track_id, coalesce(duration_ms, 0) FROM track_view"
             " WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))", {"ids": ids}))
         budget, total, out = rule.limit.minutes * 60_000, 0, []
@@ -169,7 +192,7 @@ class Run:
 
     def _separate(self, rule: PlaylistRuleSet, result: Outcome) -> None:
         k = rule.separate_artists
-        artists = dict(self.library.query(
+        artists = result.artists or dict(self._query_rows(
             "SELECT track_id, nullif(strip_accents(lower(artist)), '') FROM track_view"
             " WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))", {"ids": result.ids}))
         done = separate([artists.get(t) for t in result.ids], k)
