@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -158,3 +159,39 @@ def test_not_connected_fails_clearly_without_touching_the_schedules(scheduled, s
 
 def test_client_for_cli_is_the_real_one(settings):
     assert connect_client(settings).request_count == 0
+
+
+def test_new_tracks_are_enriched_by_the_chosen_providers_before_the_push(scheduled, fake_spotify, settings):
+    from lib.autopilot import ENRICH_SETTING
+    from lib.store.enrichment_store import set_setting
+
+    with scheduled.transaction() as cur:
+        set_setting(cur, ENRICH_SETTING, ["spotify-artist-genres"])
+    report = run_once(scheduled, settings)
+    assert report.code == EXIT_OK, report.lines
+    assert any(line.startswith("enrich: Spotify artist genres") for line in report.lines)
+    assert fake_spotify.count("GET", r"/artists/[^/]+$") > 0
+    enriched = scheduled.query_one("SELECT count(*) FROM track_view WHERE len(genres) > 0")[0]
+    assert enriched > 0
+    # nothing new next time: the provider is not run again
+    fake_spotify.reset_log()
+    again = run_once(scheduled, settings, now=utcnow() + timedelta(hours=7))
+    assert not any(line.startswith("enrich") for line in again.lines)
+    assert fake_spotify.count("GET", r"/artists/[^/]+$") == 0
+
+
+def test_loop_runs_in_the_foreground(tmp_path):
+    from lib.store import open_library
+
+    db = str(tmp_path / "library.duckdb")
+    open_library(db)
+    proc = subprocess.Popen([sys.executable, "-m", "lib", "autopilot", "--loop", "--every", "1", "--db", db],
+                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "SPOTIFY_TOKEN_CACHE": str(tmp_path / "none.json")})
+    try:
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert "running every 1 min" in first
+    assert "autopilot: nothing due" in second

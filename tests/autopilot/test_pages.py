@@ -163,3 +163,18 @@ def test_demo_library_has_plays_top_lists_and_the_listening_examples(demo_librar
     liked = {r[0] for r in demo_library.query("SELECT track_id FROM track_view WHERE liked")}
     assert top
     assert not liked & set(top)
+
+
+def test_rules_page_builds_sorts_and_charts_a_rule_on_plays_last_30_days(demo_library, monkeypatch, tmp_path):
+    monkeypatch.setenv("AUTOPLAYLISTS_DEMO_DB", demo_library.target)
+    monkeypatch.setenv("AUTOPLAYLISTS_DB", str(tmp_path / "mine.duckdb"))
+    at = AppTest.from_file(str(ROOT / "pages" / "rules.py"), default_timeout=60)
+    at.session_state["app.library_choice"] = "demo"
+    at.run()
+    label = "plays in the last 30 days"
+    next(s for s in at.selectbox if s.key.endswith(".field")).select(label).run()
+    assert not at.exception
+    at.selectbox(key="rules.g1.sort0").select(label).run()
+    at.selectbox(key="rules.g1.chart_field").select(label).run()
+    assert not at.exception
+    assert "plays_last_30_days" in [s.value for s in at.selectbox if s.key.endswith(".field")]
