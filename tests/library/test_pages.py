@@ -108,3 +108,18 @@ def test_explore_search_ignores_accents_and_saves_as_rule(app, demo_library):
     assert [c["conditions"][0]["value"] for c in root["conditions"]] == ["love"]
     assert any(f"{found:,}" in m.value.replace(" ", "") or str(found) in m.value for m in app.metric), \
         [m.value for m in app.metric]
+
+
+def _accented(library) -> str:
+    track_id = library.query_one("SELECT min(track_id) FROM track_view")[0]
+    library.execute("UPDATE track_view SET title = 'Canción de José Núñez' WHERE track_id = ?", [track_id])
+    return track_id
+
+
+@pytest.mark.parametrize("typed", ["jose", "JOSÉ", "nunez", "cancion de"])
+def test_explore_search_ignores_case_and_accents(demo_library, app, typed):
+    _accented(demo_library)
+    app.switch_page("pages/explore.py").run()
+    app.text_input(key="explore.search").set_value(typed).run()
+    assert not app.exception
+    assert "Canción de José Núñez" in list(app.dataframe[-1].value["title"])
