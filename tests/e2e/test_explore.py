@@ -50,3 +50,44 @@ def test_pages_open_and_explore_downloads_csv(page, demo_library, tmp_path):
     assert list(rows[0]) == ["title", "artists", "album", "release_year", "genres", "mood", "energy", "valence",
                              "danceability", "tempo", "popularity", "liked", "playlists", "added_at"]
     assert all("golden" in (r["title"] + r["artists"] + r["album"]).lower() for r in rows)
+
+
+def test_accent_free_search_finds_accented_titles_and_save_as_rule_opens_them(page, demo_library, tmp_path):
+    from lib.rules import get_rule, ordered_track_ids
+    from lib.store import open_library
+
+    demo = tmp_path / "demo-save.duckdb"
+    shutil.copy(demo_library.target, demo)
+    library = open_library(str(demo))
+    track_id = library.query_one("SELECT min(track_id) FROM track_view")[0]
+    library.execute("UPDATE track_view SET title = 'Canción de José Núñez' WHERE track_id = ?", [track_id])
+    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
+           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
+        page.goto(url)
+        wait_for_app(page)
+        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
+        wait_for_app(page)
+        counter = page.get_by_text(re.compile(r"matching tracks")).first
+        everything = counter.inner_text()
+        search = page.get_by_label("Search title, artist or album")
+        search.fill("jose nunez")
+        search.press("Enter")
+        expect(counter).not_to_have_text(everything)
+        wait_for_app(page)
+        found = int(counter.inner_text().split(" ")[0].replace(",", ""))
+        assert 1 <= found < 50
+        name = page.get_by_label("Save these filters as a rule named")
+        name.fill("Núñez")
+        name.press("Enter")
+        wait_for_app(page)
+        page.get_by_role("button", name="Save as rule").click()
+        page.get_by_role("heading", name="Rules").wait_for()
+        wait_for_app(page)
+        expect(page.get_by_text("from the filters on Explore")).to_be_visible()
+        expect(page.get_by_test_id("stMetric").filter(has_text="Tracks").get_by_test_id("stMetricValue")
+               ).to_have_text(str(found))
+        assert page.get_by_test_id("stException").count() == 0
+    ids = ordered_track_ids(library, get_rule(library, "nunez").rule)
+    assert len(ids) == found
+    assert track_id in ids
