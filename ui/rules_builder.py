@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from lib.clock import utc_now
-from lib.rules import describe_condition, field_info, operator_label, parse_rule
+from lib.rules import MAX_NUMBER, describe_condition, field_info, operator_label, parse_rule
 from ui.rules_mix import is_ref, render_add_ref, render_ref
 
 KEY = "rules"
@@ -99,8 +99,8 @@ def _index(key: str, options: list, current) -> dict:
     return {"index": options.index(current) if current in options else 0}
 
 
-# Numbers a browser widget can hold (JavaScript's safe integers): wider values are clamped to this.
-SAFE = 2.0 ** 53 - 1
+# The widest number a rule may hold (and a browser widget shows exactly): wider values are clamped to it.
+SAFE = float(MAX_NUMBER)
 
 
 def whole(x):

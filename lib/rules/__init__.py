@@ -19,6 +19,7 @@ from lib.rules.evaluate import condition_holds, evaluate_tracks, group_holds, ma
 from lib.rules.examples import install_example_rules
 from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
 from lib.rules.freeze import freeze_rule
+from lib.rules.limits import MAX_NUMBER
 from lib.rules.mix import PartResult
 from lib.rules.models import (
     ConditionOperator,
@@ -52,7 +53,7 @@ from lib.rules.repo import (
 )
 
 __all__ = [
-    "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",
+    "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "MAX_NUMBER", "Mix", "MixPart",
     "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "Operator", "PartResult", "PlaylistRuleSet", "Preview",
     "PreviewTooSlow", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleRef", "RuleValidationError",
     "RulesFile", "SortKey", "StoredRule", "available_fields", "check_cycles", "compile_rule", "compile_where",
