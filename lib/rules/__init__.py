@@ -53,7 +53,8 @@ from lib.rules.repo import (
 )
 
 __all__ = [
-    "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "MAX_NUMBER", "Mix", "MixPart",
+    "MAX_NUMBER",
+    "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",
     "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "Operator", "PartResult", "PlaylistRuleSet", "Preview",
     "PreviewTooSlow", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleRef", "RuleValidationError",
     "RulesFile", "SortKey", "StoredRule", "available_fields", "check_cycles", "compile_rule", "compile_where",
