@@ -99,8 +99,8 @@ def _index(key: str, options: list, current) -> dict:
     return {"index": options.index(current) if current in options else 0}
 
 
-# The widest number a rule may hold (and a browser widget shows exactly): wider values are clamped to it.
-SAFE = float(MAX_NUMBER)
+# The widest number both a rule and a browser widget (JavaScript's safe integers) hold: wider ones are clamped.
+SAFE = float(min(MAX_NUMBER, 2 ** 53 - 1))
 
 
 def whole(x):
