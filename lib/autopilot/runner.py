@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lib.autopilot.tasks import ENRICH_SETTING, TaskState, paused_until, record_check, task_states, utcnow
+from lib.autopilot.tasks import ENRICH_SETTING, TaskState, paused_until, task_states, utcnow
 from lib.config import Settings
 from lib.errors import AutoPlaylistsError
 from lib.store import create_job, set_job_status, update_job
@@ -40,7 +40,6 @@ def run_once(library: Library, settings: Settings, *, now: datetime | None = Non
     """Do what is due. Nothing due, or a quota pause in effect: no Spotify request at all."""
     now = now or utcnow()
     report = RunReport()
-    record_check(library, now)
     pause = paused_until(library, now)
     if pause is not None:
         report.code, report.paused_until = EXIT_PAUSED, pause

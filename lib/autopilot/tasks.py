@@ -12,7 +12,6 @@ from lib.store.db import Library
 from lib.store.schedule_store import save_schedule, schedule_rows
 
 ENRICH_SETTING = "autopilot.enrich"      # provider ids autopilot runs on new tracks
-HEARTBEAT_KEY = "autopilot.last_check"   # meta: when autopilot last looked (even when nothing was due)
 
 
 def utcnow() -> datetime:
@@ -79,9 +78,11 @@ def paused_until(library: Library, now: datetime | None = None) -> datetime | No
 
 
 def last_check(library: Library) -> datetime | None:
-    row = library.query_one("SELECT value FROM meta WHERE key = ?", [HEARTBEAT_KEY])
-    return datetime.fromisoformat(row[0]) if row else None
+    """When `python -m lib autopilot` last ran for this library: its lock file is rewritten by every run
+    (a file, not a row, so that a run with nothing due writes nothing into the library)."""
+    from lib.autopilot.lock import lock_path
 
-
-def record_check(library: Library, now: datetime) -> None:
-    library.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [HEARTBEAT_KEY, now.isoformat()])
+    try:
+        return datetime.fromtimestamp(lock_path(library.target).stat().st_mtime, UTC).replace(tzinfo=None)
+    except OSError:
+        return None

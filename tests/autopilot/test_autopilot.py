@@ -27,7 +27,7 @@ from lib.config import PROJECT_ROOT
 from lib.rules.repo import save_rule
 from lib.spotify import connect_client
 from lib.spotify.sync import sync_library
-from lib.store import list_jobs, push_store
+from lib.store import data_version, list_jobs, push_store
 from lib.store.schedule_store import schedule_rows
 from tests.autopilot.conftest import LIKED_RULE
 
@@ -71,9 +71,10 @@ def test_a_due_rule_is_synced_then_pushed_and_every_step_is_a_job(scheduled, fak
 
 def test_nothing_due_makes_no_request_and_no_job(scheduled, fake_spotify, settings):
     assert run_once(scheduled, settings).code == EXIT_OK
-    jobs_before = len(list_jobs(scheduled))
+    jobs_before, version = len(list_jobs(scheduled)), data_version(scheduled)
     fake_spotify.reset_log()
     report = run_once(scheduled, settings)
+    assert data_version(scheduled) == version          # nothing written into the library either
     assert report.code == EXIT_OK
     assert report.lines == ["nothing due"]
     assert fake_spotify.count(api_only=False) == 0

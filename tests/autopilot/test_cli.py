@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+from lib.autopilot import last_check
 from lib.autopilot.install import installation, write
 from lib.cli import main
 from lib.config import PROJECT_ROOT
@@ -84,6 +85,8 @@ def test_nothing_due_exits_0_without_a_sign_in(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SPOTIFY_TOKEN_CACHE", str(tmp_path / "no-token.json"))
     assert main(["autopilot", "--db", str(tmp_path / "missing.duckdb")]) == 1      # a mistyped --db in cron
     assert "no library" in capsys.readouterr().err
-    open_library(str(tmp_path / "lib.duckdb"))
+    library = open_library(str(tmp_path / "lib.duckdb"))
+    assert last_check(library) is None
     assert main(["autopilot", "--db", str(tmp_path / "lib.duckdb")]) == 0
     assert "nothing due" in capsys.readouterr().out
+    assert last_check(library) is not None             # the app can tell autopilot is running

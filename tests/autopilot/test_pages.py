@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.autopilot import rule_task, run_once, task_states
-from lib.autopilot.tasks import record_check, utcnow
+from lib.autopilot.lock import instance_lock, lock_path
+from lib.autopilot.tasks import utcnow
 from lib.rules.repo import save_rule
 from lib.store import open_library
 from lib.store.schedule_store import schedule_rows
@@ -75,7 +77,10 @@ def test_push_page_says_autopilot_is_on_after_a_run_and_shows_the_outcome(env, f
     from lib.autopilot import Schedule, set_schedule
 
     set_schedule(lib, rule_task("liked-songs"), Schedule("daily", at_time="06:30"))
-    record_check(lib, utcnow() - timedelta(minutes=4))
+    with instance_lock(settings.db):            # what every `python -m lib autopilot` run does
+        pass
+    moment = (utcnow() - timedelta(minutes=4)).replace(tzinfo=UTC).timestamp()
+    os.utime(lock_path(settings.db), (moment, moment))
     at = _page("playlists").run()
     assert not at.exception
     assert "Autopilot is on: it last looked 4 min ago" in _texts(at)
