@@ -103,18 +103,18 @@ def test_a_memory_limit_too_small_says_which_setting_to_raise(tmp_path):
         library = open_library(sys.argv[1])
         try:
             with library.write() as w:
-                w.cur.execute("CREATE TABLE numbers AS SELECT list(i) AS n FROM range(4000000) t(i)")
+                w.cur.execute("CREATE TABLE numbers AS SELECT list(i) AS n FROM range(12000000) t(i)")
         except LibraryError as exc:
             print(exc)
             print(exc.__cause__ is None and exc.__suppress_context__)
         print(library.query_one("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'numbers'")[0])
     """)
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "small.duckdb")], cwd=PROJECT_ROOT, text=True,
-                         capture_output=True, env={**os.environ, "AUTOPLAYLISTS_MEMORY_LIMIT": "16MB"}, check=True)
+                         capture_output=True, env={**os.environ, "AUTOPLAYLISTS_MEMORY_LIMIT": "48MB"}, check=True)
     message, plain, tables = out.stdout.strip().splitlines()
     assert "AUTOPLAYLISTS_MEMORY_LIMIT" in message
     assert "[library]" in message
-    assert "16MB" in message
+    assert "48MB" in message
     assert (plain, tables) == ("True", "0")
 
 

@@ -186,36 +186,8 @@ _CTES, _FLAT_SELECT = _SOURCE_ROWS.split("\nSELECT\n", 1)
 _SOURCE_SELECT = f"{_CTES},\nflat AS (\nSELECT\n{_FLAT_SELECT})\nSELECT *,\n    {_SEARCH_SQL}\nFROM flat\n"
 TRACK_VIEW_SOURCE_SQL = ("CREATE OR REPLACE VIEW track_view_source AS\nWITH " + _scope_ctes("") + ",\n"
                          + _SOURCE_SELECT)
-# A refresh runs in passes of this many tracks (a full rebuild in track_id ranges, in order, so the
-# table's order is unchanged; a partial one in chunks of the ids): the windows and aggregates of
-# one pass at a time keep DuckDB's memory bounded (one statement over 100k tracks peaked at ~400 MB).
-REBUILD_RANGE = 25_000
-_RANGE_SCOPE = "WHERE track_id >= $lo AND (CAST($hi AS VARCHAR) IS NULL OR track_id < CAST($hi AS VARCHAR))"
 _IDS_SCOPE = "WHERE track_id IN (SELECT unnest($ids))"
-
-
-_RANGE_SOURCE_SQL = "WITH " + _scope_ctes(_RANGE_SCOPE) + ",\n" + _SOURCE_SELECT + " ORDER BY track_id"
 _IDS_SOURCE_SQL = "WITH " + _scope_ctes(_IDS_SCOPE) + ",\n" + _SOURCE_SELECT
-
-
-def track_id_ranges(cur: duckdb.DuckDBPyConnection, size: int) -> list[tuple[str, str | None]]:
-    """Consecutive [lo, hi) track_id ranges of at most `size` tracks (evenly split) covering all tracks
-    (hi None: open)."""
-    (total,) = cur.execute("SELECT count(*) FROM tracks").fetchone()
-    step = -(-total // -(-total // max(1, int(size)))) if total else 1
-    starts = [r[0] for r in cur.execute(
-        "SELECT track_id FROM (SELECT track_id, row_number() OVER (ORDER BY track_id) - 1 AS i FROM tracks)"
-        " WHERE i % $step = 0 ORDER BY track_id", {"step": step}).fetchall()]
-    if not starts:
-        return []
-    starts[0] = ""  # the first range is open below (tracks of other tables sort after '')
-    return list(zip(starts, [*starts[1:], None], strict=True))
-
-
-def _rebuild_in_ranges(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute("CREATE OR REPLACE TABLE track_view AS SELECT * FROM track_view_source LIMIT 0")
-    for lo, hi in track_id_ranges(cur, REBUILD_RANGE):
-        cur.execute("INSERT INTO track_view " + _RANGE_SOURCE_SQL, {"lo": lo, "hi": hi})
 
 
 def create_track_view(cur: duckdb.DuckDBPyConnection) -> None:
@@ -241,16 +213,14 @@ def refresh_track_view(cur: duckdb.DuckDBPyConnection, track_ids: Iterable[str] 
 
     if track_ids is None:
         recompute_classifications(cur)
-        _rebuild_in_ranges(cur)
+        cur.execute("CREATE OR REPLACE TABLE track_view AS SELECT * FROM track_view_source ORDER BY track_id")
         return
     ids = list(dict.fromkeys(track_ids))
     if not ids:
         return
     recompute_classifications(cur, ids)
-    for begin in range(0, len(ids), REBUILD_RANGE):  # bounded memory, as for a full rebuild
-        chunk = ids[begin:begin + REBUILD_RANGE]
-        cur.execute("DELETE FROM track_view WHERE track_id IN (SELECT unnest($ids))", {"ids": chunk})
-        cur.execute("INSERT INTO track_view " + _IDS_SOURCE_SQL, {"ids": chunk})
+    cur.execute("DELETE FROM track_view WHERE track_id IN (SELECT unnest($ids))", {"ids": ids})
+    cur.execute("INSERT INTO track_view " + _IDS_SOURCE_SQL, {"ids": ids})
 
 
 def fill_search_columns(cur: duckdb.DuckDBPyConnection) -> None:
