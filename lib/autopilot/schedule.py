@@ -85,7 +85,3 @@ class Schedule:
         while slot <= baseline:
             slot += step
         return slot
-
-    def is_due(self, last_run: datetime | None, since: datetime | None, now: datetime) -> bool:
-        moment = self.next_run(last_run, since, now)
-        return moment is not None and moment <= now

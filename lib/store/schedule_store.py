@@ -33,6 +33,3 @@ def record_run(cur, task: str, ran_at: datetime | None, status: str, message: st
     cur.execute("UPDATE schedules SET last_run_at = coalesce(?, last_run_at), last_status = ?, last_message = ?,"
                 " last_job_id = ? WHERE task = ?", [ran_at, status, message[:500], job_id, task])
 
-
-def drop_schedules(library: Library, tasks: list[str]) -> None:
-    library.execute("DELETE FROM schedules WHERE list_contains($tasks, task)", {"tasks": list(tasks)})

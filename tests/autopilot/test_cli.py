@@ -90,3 +90,28 @@ def test_nothing_due_exits_0_without_a_sign_in(tmp_path, capsys, monkeypatch):
     assert main(["autopilot", "--db", str(tmp_path / "lib.duckdb")]) == 0
     assert "nothing due" in capsys.readouterr().out
     assert last_check(library) is not None             # the app can tell autopilot is running
+
+
+def test_schedule_times_daily_weekly_and_hourly():
+    from datetime import datetime, timedelta
+
+    import pytest
+
+    from lib.autopilot import Schedule
+    from lib.errors import ValidationError
+
+    now = datetime(2026, 12, 2, 9, 0)                # a Wednesday
+    daily = Schedule("daily", at_time="07:30")
+    assert daily.next_run(None, now - timedelta(hours=1), now) == datetime(2026, 12, 3, 7, 30)   # set after 07:30
+    assert daily.next_run(datetime(2026, 12, 1, 7, 31), None, now) == datetime(2026, 12, 2, 7, 30)  # due
+    weekly = Schedule("weekly", at_time="18:00", weekday=4)
+    assert weekly.next_run(None, now, now) == datetime(2026, 12, 4, 18, 0)
+    assert weekly.next_run(datetime(2026, 12, 4, 18, 1), None, now) == datetime(2026, 12, 11, 18, 0)
+    hourly = Schedule("hours", every_hours=6)
+    assert hourly.next_run(None, now, now) == now
+    assert hourly.next_run(now, None, now) == now + timedelta(hours=6)
+    assert Schedule().next_run(None, None, now) is None
+    for bad in ({"kind": "hours", "every_hours": 0}, {"kind": "daily", "at_time": "7:30"},
+                {"kind": "weekly", "at_time": "07:30", "weekday": 7}, {"kind": "sometimes"}):
+        with pytest.raises(ValidationError):
+            Schedule(**bad)
