@@ -22,11 +22,13 @@ from lib.explore import (
     track_page,
 )
 from lib.export import to_csv_bytes
-from lib.rules import list_rules
+from lib.rules import WHOLE_FIELDS, list_rules, selection_conditions
 from lib.store import TRACK_VIEW_COLUMNS, Library, data_version
 from ui.listening import render_listening
 from ui.rules import load as load_rule
 from ui.rules_builder import SAFE
+from ui.rules_explain import offer_selection
+from ui.rules_text import INCOMING
 from ui.state import library_guard
 
 EXPORT_LIMIT = 200_000
@@ -132,7 +134,15 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
     left.plotly_chart(charts.top_counts(data["genres"], "genre", "Top genres"), key="explore.chart.genres")
     right.plotly_chart(charts.top_counts(data["artists"], "artist", "Top artists"), key="explore.chart.artists")
     left.plotly_chart(charts.distribution(data["histogram"], hist), key="explore.chart.hist")
-    right.plotly_chart(charts.scatter(data["scatter"], x, y, color), key="explore.chart.scatter")
+    with right:
+        event = st.plotly_chart(charts.scatter(data["scatter"], x, y, color).update_layout(dragmode="select"),
+                                key="explore.chart.scatter",
+                                on_select="rerun", selection_mode=("box", "lasso"))
+        if offer_selection(event, (x, "number"), (y, "number"), None, key="explore.select",
+                           label="Add as conditions to a new rule"):
+            st.session_state[INCOMING] = selection_conditions(event.selection, (x, "number"), (y, "number"),
+                                                              WHOLE_FIELDS)
+            st.switch_page("pages/rules.py")
     if max(len(data["histogram"]), len(data["scatter"])) >= CHART_SAMPLE:
         st.caption(f"The distribution and the scatter plot are drawn from a random sample of {CHART_SAMPLE:,} of "
                    "the filtered tracks; the other charts count all of them.")

@@ -25,8 +25,19 @@ from lib.rules import (
 )
 from lib.store import data_version, get_link
 from ui.rules_builder import KEY, render_group, starting_condition, strip_uids, with_uids
+from ui.rules_explain import render_explain, render_near_misses
 from ui.rules_mix import RULE_IDS, render_caps, render_fixed, render_freeze, render_kind, render_mix, render_outcome
 from ui.rules_preview import cached_preview, render_distribution, render_metrics, render_table, render_tuner_charts
+from ui.rules_text import (
+    INCOMING,
+    LAST,
+    ORDER_KEYS,
+    add_conditions,
+    remember,
+    render_mode_picker,
+    render_text_editor,
+    set_value,
+)
 from ui.schedule import render_rule_schedule
 from ui.state import library_guard
 
@@ -259,6 +270,8 @@ def render_rules_page(library) -> None:
         load(first.rule.definition() if first else _blank(fields), first.rule_id if first else None)
     if st.session_state.get(f"{KEY}.editing") not in {s.rule_id for s in stored} | {None}:
         load(_blank(fields), None)   # e.g. the library was switched
+    if incoming := st.session_state.pop(INCOMING, None):     # a chart selection on Explore
+        load({**_blank(fields), "name": "From Explore", "match": {"operator": "and", "conditions": incoming}}, None)
     if flash := st.session_state.pop(f"{KEY}.flash", None):
         st.success(flash)
     st.session_state[RULE_IDS] = sorted(s.rule_id for s in stored if s.rule is not None)
@@ -266,6 +279,11 @@ def render_rules_page(library) -> None:
     render_editor(library, fields, {s.rule_id for s in stored})
     render_rule_schedule(library, st.session_state.get(f"{KEY}.editing"))
     render_files(library, stored)
+
+
+def _apply(definition: dict) -> None:
+    """Put an edited definition (from the text view, a relaxed bound or a chart selection) into the editor."""
+    load(definition, st.session_state.get(f"{KEY}.editing"))
 
 
 def _rule_errors(definition: dict):
@@ -289,14 +307,19 @@ def render_editor(library, fields: dict, stored_ids: set[str]) -> None:
         charts: dict = {}
         if kind == "filter":
             st.markdown("**Which tracks**")
-            render_group(st.session_state[ROOT], fields, ROOT, charts)
-            st.markdown("**Order, dedupe, caps and limit**")
-            definition = {**head, "match": strip_uids(st.session_state[ROOT]), **render_order(meta, fields),
-                          **render_caps(meta)}
+            if render_mode_picker(lambda: _apply(st.session_state[LAST])) == "Form":
+                render_group(st.session_state[ROOT], fields, ROOT, charts)
+                st.markdown("**Order, dedupe, caps and limit**")
+                order = {**render_order(meta, fields), **render_caps(meta)}
+            else:   # the same rule as text or JSON; what the text does not cover stays as it was
+                order = {k: v for k, v in meta.items() if k in ORDER_KEYS and v is not None}
+                render_text_editor(st.session_state["rules.mode"],
+                                   {**head, "match": strip_uids(st.session_state[ROOT]), **order}, _apply)
+            definition = {**head, "match": strip_uids(st.session_state[ROOT]), **order}
         else:   # a mix of rules, or a fixed (frozen) list
             body = render_mix(meta, st.session_state.get(f"{KEY}.editing")) if kind == "mix" else render_fixed(meta)
             definition = {**head, **body, **render_caps(meta, caps=False)}
-        rule, errors = _rule_errors(definition)
+        rule, errors = _rule_errors(remember(definition))
         with summary:
             preview = None
             if rule is None:
@@ -313,8 +336,11 @@ def render_editor(library, fields: dict, stored_ids: set[str]) -> None:
                     render_outcome(preview)
         if preview is not None:
             st.markdown("**Preview**")
-            render_table(preview)
+            picked = render_table(preview)
+            render_explain(library, rule, picked)
+            render_near_misses(library, version, rule, lambda path, value: set_value(_apply, path, value))
             render_distribution(library, version, rule, fields,
-                                _first_numeric(st.session_state[ROOT], fields) or "energy")
+                                _first_numeric(st.session_state[ROOT], fields) or "energy",
+                                add=lambda found: add_conditions(_apply, found))
             render_tuner_charts(library, version, rule, charts)
         render_actions(library, rule, stored_ids, fields)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib.rules import Preview, distribution, parse_rule, preview_rule
+from ui.rules_explain import offer_selection
 from ui.rules_mix import rules_stamp
 
 TABLE_COLUMNS = ["title", "artist", "album", "release_year", "duration_s", "added_at", "energy", "valence",
@@ -69,18 +70,22 @@ def render_metrics(preview: Preview) -> None:
     cols[2].metric("Duration", f"{hours:,}h {int(minutes % 60):02d}m" if hours < 1000 else f"{hours:,}h")
 
 
-def render_table(preview: Preview) -> None:
+def render_table(preview: Preview) -> str | None:
+    """The first tracks; returns the track id of the row the user selected (to explain it), if any."""
     shown = [c for c in TABLE_COLUMNS if c in preview.tracks.columns]
-    st.dataframe(preview.tracks[shown], hide_index=True, height=360, column_config={
+    event = st.dataframe(preview.tracks[shown], hide_index=True, height=360, key="rules.table", on_select="rerun",
+                         selection_mode="single-row", column_config={
         "duration_s": st.column_config.NumberColumn("duration (s)", format="%.0f"),
         "energy": st.column_config.ProgressColumn("energy", min_value=0.0, max_value=1.0, format="%.2f"),
         "valence": st.column_config.ProgressColumn("valence", min_value=0.0, max_value=1.0, format="%.2f"),
     })
     if preview.count > len(preview.tracks):
         st.caption(f"Showing the first {len(preview.tracks):,} of {preview.count:,} tracks.")
+    rows = event.selection.rows if event is not None else []
+    return str(preview.tracks["track_id"].iloc[rows[0]]) if rows and rows[0] < len(preview.tracks) else None
 
 
-def render_distribution(library, version: int, rule, fields: dict, default: str) -> None:
+def render_distribution(library, version: int, rule, fields: dict, default: str, add=None) -> None:
     names = [n for n, f in fields.items() if f["type"] in ("number", "list", "text", "boolean")]
     gen = st.session_state.get("rules.gen", 0)
     left, right = st.columns([3, 2], vertical_alignment="bottom")
@@ -95,7 +100,12 @@ def render_distribution(library, version: int, rule, fields: dict, default: str)
         return
     label = "matches" if scope == "matched" else "in the playlist"
     fig = distribution_figure(frame, f"{fields[pick]['label']}: {label} vs library", label)
-    st.plotly_chart(fig, key="rules.chart")
+    fig.update_layout(dragmode="select")
+    # Keyed by the editor's generation: once a selection is added (or a rule loaded) the chart starts unselected.
+    event = st.plotly_chart(fig, key=f"rules.g{gen}.chart", on_select="rerun",
+                            selection_mode=("box", "lasso", "points"))
+    if add is not None:     # a box over the bars → between, picked bars of a text or list field → in
+        offer_selection(event, (pick, fields[pick]["type"]), None, add, key="rules.chart.select")
 
 
 def render_tuner_charts(library, version: int, rule, charts: dict) -> None:

@@ -89,9 +89,13 @@ def _json_value(value):
 
 def _pick_rule(args):
     """(the rule, the rules it may refer to besides the saved ones)."""
-    from lib.rules import get_rule, parse_rules_file
+    from lib.rules import get_rule, parse_rules_file, rule_from_text
 
-    if args.saved:
+    if getattr(args, "query", None) is not None:
+        return rule_from_text(args.query, {"id": args.rule or "query", "name": args.rule or "Query"}), {}
+    if not args.rule:
+        raise ValidationError("give --rule ID (with --rules FILE or --saved) or --query TEXT")
+    if args.saved or not args.rules:
         stored = get_rule(_library(args), args.rule)
         if stored.rule is None:
             raise ValidationError(f"saved rule {args.rule!r} is invalid: {'; '.join(stored.errors)}")
@@ -104,16 +108,58 @@ def _pick_rule(args):
     raise ValidationError(f"no rule {args.rule!r} in {args.rules} (rules there: {known})")
 
 
-def cmd_preview(args) -> int:
-    from lib.rules import rule_outcome, track_records
+def _now_and_rule(args):
+    """(--now, the rule, the rules it may refer to)."""
     from lib.rules.semantics import normalize_now
 
     try:
         now = normalize_now(args.now) if args.now else None
     except ValueError:
         raise ValidationError(f"--now {args.now!r} is not an ISO-8601 date or time") from None
+    return (now, *_pick_rule(args))
+
+
+def cmd_explain(args) -> int:
+    from lib.rules import explain, find_track
+
+    now, rule, others = _now_and_rule(args)
     library = _library(args)
-    rule, others = _pick_rule(args)
+    result = explain(library, rule, find_track(library, args.track), now, others)
+    track = result.track
+    print(f"“{track['title']}” by {track['artist']} ({track['track_id']}) — rule {rule.id}")
+    for line in result.lines():
+        print(line)
+    print(result.summary())
+    return 0
+
+
+def cmd_near_misses(args) -> int:
+    from lib.rules import near_miss_tracks, near_misses
+
+    now, rule, _others = _now_and_rule(args)
+    library = _library(args)
+    matched, misses = near_misses(library, rule, now)
+    if args.list is not None:
+        if not 1 <= args.list <= len(misses):
+            raise ValidationError(f"--list takes a condition number from 1 to {len(misses)}")
+        from lib.export import to_csv_bytes
+
+        frame = near_miss_tracks(library, rule, misses[args.list - 1].path, PREVIEW_COLUMNS[:4], now=now)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv_bytes(frame))
+        sys.stdout.buffer.flush()
+        return 0
+    print(f"{matched:,} tracks match rule {rule.id}")
+    for number, miss in enumerate(misses, 1):
+        print(f"{number:>3}. {miss.label}: +{miss.extra:,} tracks if removed")
+    return 0
+
+
+def cmd_preview(args) -> int:
+    from lib.rules import rule_outcome, track_records
+
+    now, rule, others = _now_and_rule(args)
+    library = _library(args)
     outcome = rule_outcome(library, rule, now, others)
     # What the preview says about a mix or a separation goes to stderr; stdout stays the playlist.
     for part in outcome.parts:
@@ -170,11 +216,28 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_freeze)
 
     p = sub.add_parser("preview", parents=[common], help="print a rule's ordered tracks")
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--rules", metavar="FILE", help="take the rule from this rules file")
-    source.add_argument("--saved", action="store_true", help="take the rule saved in the library")
-    p.add_argument("--rule", metavar="ID", required=True, help="id of the rule")
-    p.add_argument("--now", metavar="ISO", help="evaluation time for in_last_days (default: now)")
+    _rule_options(p, saved_default=False)
     p.add_argument("--format", choices=["ids", "csv", "json"], default="ids",
                    help="ids: one Spotify track id a line (default); csv or json: main columns")
     p.set_defaults(func=cmd_preview)
+
+    p = sub.add_parser("explain", parents=[common], help="why one track is in a rule's playlist or not")
+    _rule_options(p, saved_default=True)
+    p.add_argument("--track", metavar="ID|URI", required=True, help="a track id, spotify:track: URI or link")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("near-misses", parents=[common], help="per condition, the tracks only it keeps out")
+    _rule_options(p, saved_default=True)
+    p.add_argument("--list", metavar="N", type=int, help="list the tracks kept out by condition number N")
+    p.set_defaults(func=cmd_near_misses)
+
+
+def _rule_options(p, saved_default: bool) -> None:
+    """--rule ID from --rules FILE or the library (--saved), or the rule as text with --query."""
+    source = p.add_mutually_exclusive_group(required=not saved_default)
+    source.add_argument("--rules", metavar="FILE", help="take the rule from this rules file")
+    source.add_argument("--saved", action="store_true",
+                        help="take the rule saved in the library" + (" (the default)" if saved_default else ""))
+    source.add_argument("--query", metavar="TEXT", help="the rule as text, e.g. 'genre:rock energy:>=0.7 limit:50'")
+    p.add_argument("--rule", metavar="ID", help="id of the rule (not needed with --query)")
+    p.add_argument("--now", metavar="ISO", help="evaluation time for in_last_days (default: now)")

@@ -17,6 +17,7 @@ from lib.rules.engine import (
 )
 from lib.rules.evaluate import condition_holds, evaluate_tracks, group_holds, matches_rules
 from lib.rules.examples import install_example_rules
+from lib.rules.explain import VERDICTS, Explanation, explain, find_track, search_tracks
 from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
 from lib.rules.freeze import freeze_rule
 from lib.rules.limits import MAX_NUMBER
@@ -34,10 +35,12 @@ from lib.rules.models import (
     RulesFile,
     SortKey,
 )
+from lib.rules.near_miss import BOUNDS, NearMiss, near_miss_tracks, near_misses, relax
 from lib.rules.operators import OP_LABELS, Operator, operator_label
 from lib.rules.operators import TABLE as OPERATOR_TABLE
 from lib.rules.parse import RuleValidationError, dump_rules_file, parse_rule, parse_rules_file
 from lib.rules.playlist import check_cycles, referenced
+from lib.rules.query_text import QueryTextError, parse_query, rule_from_text, rule_to_text
 from lib.rules.repo import (
     ImportResult,
     RuleNotFoundError,
@@ -51,9 +54,13 @@ from lib.rules.repo import (
     save_rule,
     set_rule_enabled,
 )
+from lib.rules.selection import WHOLE_FIELDS, selection_conditions
 
 __all__ = [
     "MAX_NUMBER",
+    "BOUNDS", "VERDICTS", "WHOLE_FIELDS", "Explanation", "NearMiss", "QueryTextError", "explain", "find_track",
+    "near_miss_tracks", "near_misses", "parse_query", "relax", "rule_from_text", "rule_to_text", "search_tracks",
+    "selection_conditions",
     "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",
     "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "Operator", "PartResult", "PlaylistRuleSet", "Preview",
     "PreviewTooSlow", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleRef", "RuleValidationError",

@@ -104,9 +104,10 @@ def compile_ref(ref: RuleRef, p: _Params) -> str:
     return f"(NOT {test})" if ref.negated else f"({test})"
 
 
-def compile_group(group: RuleGroup, now: datetime, p: _Params) -> str:
-    parts = [compile_group(c, now, p) if isinstance(c, RuleGroup) else compile_ref(c, p) if isinstance(c, RuleRef)
-             else compile_condition(c, now, p) for c in group.conditions]
+def compile_group(group: RuleGroup, now: datetime, p: _Params, leaf=compile_condition) -> str:
+    """`leaf(condition, now, p)` gives each condition's SQL (explain and near misses name precomputed flags)."""
+    parts = [compile_group(c, now, p, leaf) if isinstance(c, RuleGroup) else compile_ref(c, p) if isinstance(c, RuleRef)
+             else leaf(c, now, p) for c in group.conditions]
     if not parts:
         body = "true" if group.operator.value == "and" else "false"
     else:
@@ -143,14 +144,22 @@ def _order_by(rule: PlaylistRuleSet, p: _Params, now: datetime) -> str:
     return ", ".join(terms)
 
 
+def dedupe_key(rule: PlaylistRuleSet) -> str | None:
+    """The SQL key two tracks share when one is a duplicate of the other; None for plain tracks."""
+    if rule.dedupe == "isrc":
+        return "isrc"
+    if rule.dedupe == "title_artist":
+        return ", ".join(FOLD_SQL.format(f"coalesce({column}, '')") for column in ("title", "artist"))
+    return None    # track_view holds each track once
+
+
 def _dedupe_qualify(rule: PlaylistRuleSet, order: str) -> str:
     """QUALIFY keeping the first track (in playlist order) of each dedupe key; '' for plain tracks."""
-    if rule.dedupe == "isrc":
-        return f" QUALIFY isrc IS NULL OR row_number() OVER (PARTITION BY isrc ORDER BY {order}) = 1"
-    if rule.dedupe == "title_artist":
-        title, artist = FOLD_SQL.format("coalesce(title, '')"), FOLD_SQL.format("coalesce(artist, '')")
-        return f" QUALIFY row_number() OVER (PARTITION BY {title}, {artist} ORDER BY {order}) = 1"
-    return ""    # track_view holds each track once
+    key = dedupe_key(rule)
+    if key is None:
+        return ""
+    unkeyed = "isrc IS NULL OR " if rule.dedupe == "isrc" else ""    # tracks without an ISRC are all kept
+    return f" QUALIFY {unkeyed}row_number() OVER (PARTITION BY {key} ORDER BY {order}) = 1"
 
 
 def compile_rule(rule: PlaylistRuleSet, now=None, columns: Sequence[str] | None = None, *, head: int | None = None,
