@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_rules import NOW, RULE, generate_library  # noqa: E402
 
 from lib.rules import compile_rule, ordered_track_ids, parse_rule, preview_rule  # noqa: E402
-from lib.rules.explain import explain  # noqa: E402
+from lib.rules.explain import explain_track  # noqa: E402
 from lib.rules.near_miss import conditions, near_misses, relax  # noqa: E402
 
 RUNS = 9
@@ -52,9 +52,9 @@ def main() -> None:
     for _ in range(RUNS):      # interleaved, so each figure sees the same load on a shared machine
         series["preview"].append(timed(lambda: preview_rule(library, rule, NOW)))
         series["query"].append(timed(lambda: library.query(sql, params)))
-        series["in"].append(timed(lambda: explain(library, rule, inside, NOW)))
-        series["last"].append(timed(lambda: explain(library, rule, last, NOW)))
-        series["out"].append(timed(lambda: explain(library, rule, outside, NOW)))
+        series["in"].append(timed(lambda: explain_track(library, rule, inside, NOW)))
+        series["last"].append(timed(lambda: explain_track(library, rule, last, NOW)))
+        series["out"].append(timed(lambda: explain_track(library, rule, outside, NOW)))
         series["near"].append(timed(lambda: near_misses(library, rule, NOW)))
         series["relax"].append(timed(lambda: relax(library, rule, path, now=NOW)))
     med = {k: statistics.median(v) for k, v in series.items()}

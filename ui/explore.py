@@ -139,9 +139,12 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
                                 key="explore.chart.scatter",
                                 on_select="rerun", selection_mode=("box", "lasso"))
         if offer_selection(event, (x, "number"), (y, "number"), None, key="explore.select",
-                           label="Add as conditions to a new rule"):
-            st.session_state[INCOMING] = selection_conditions(event.selection, (x, "number"), (y, "number"),
-                                                              WHOLE_FIELDS)
+                           label="Add as conditions to a new rule",
+                           help="a new rule on the Rules page: the current search and filters and this box"):
+            # The new rule: Explore's current search and filters, and the box on both axes.
+            filters = flt.rule_group().model_dump(mode="json", exclude_none=True)["conditions"]
+            st.session_state[INCOMING] = filters + selection_conditions(event.selection, (x, "number"),
+                                                                        (y, "number"), WHOLE_FIELDS)
             st.switch_page("pages/rules.py")
     if max(len(data["histogram"]), len(data["scatter"])) >= CHART_SAMPLE:
         st.caption(f"The distribution and the scatter plot are drawn from a random sample of {CHART_SAMPLE:,} of "

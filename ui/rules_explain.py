@@ -12,7 +12,7 @@ from lib.rules import (
     BOUNDS,
     VERDICTS,
     WHOLE_FIELDS,
-    explain,
+    explain_track,
     near_miss_tracks,
     near_misses,
     parse_rule,
@@ -51,7 +51,7 @@ def _show_value(value) -> str:
 
 def render_explanation(library, rule, track_id: str) -> None:
     """The rule tree with ✓/✗ and the track's value per condition, then the step that decided."""
-    result = explain(library, rule, track_id)
+    result = explain_track(library, rule, track_id)
     track = result.track
     st.markdown(f"**“{track['title']}”** by {track['artist'] or '—'} · {VERDICTS[result.verdict]}")
     rows = []
@@ -115,7 +115,8 @@ def _relax_table(library, version: int, rule, miss, i: int, set_value) -> None:
 
 
 def offer_selection(event, x: tuple[str, str], y: tuple[str, str] | None,
-                    add: Callable[[list[dict]], None] | None, key: str, label: str = "Add as conditions") -> bool:
+                    add: Callable[[list[dict]], None] | None, key: str, label: str = "Add as conditions",
+                    help: str | None = None) -> bool:
     """Below a chart drawn with on_select: the conditions its box/lasso/bar selection stands for, and a button
     that calls `add(conditions)` (or, without `add`, returns True when pressed)."""
     selection = (event or {}).get("selection") or {}
@@ -124,4 +125,5 @@ def offer_selection(event, x: tuple[str, str], y: tuple[str, str] | None,
         return False
     cols = st.columns([5, 2], vertical_alignment="center")
     cols[0].markdown(f"Selection: `{rule_to_text({'match': {'operator': 'and', 'conditions': found}})}`")
-    return cols[1].button(label, key=f"{key}.add", on_click=add, args=(found,) if add else (), type="primary")
+    return cols[1].button(label, key=f"{key}.add", on_click=add, args=(found,) if add else (), type="primary",
+                          help=help)

@@ -120,11 +120,11 @@ def _now_and_rule(args):
 
 
 def cmd_explain(args) -> int:
-    from lib.rules import explain, find_track
+    from lib.rules import explain_track, find_track
 
     now, rule, others = _now_and_rule(args)
     library = _library(args)
-    result = explain(library, rule, find_track(library, args.track), now, others)
+    result = explain_track(library, rule, find_track(library, args.track), now, others)
     track = result.track
     print(f"“{track['title']}” by {track['artist']} ({track['track_id']}) — rule {rule.id}")
     for line in result.lines():

@@ -17,7 +17,7 @@ from lib.rules.engine import (
 )
 from lib.rules.evaluate import condition_holds, evaluate_tracks, group_holds, matches_rules
 from lib.rules.examples import install_example_rules
-from lib.rules.explain import VERDICTS, Explanation, explain, find_track, search_tracks
+from lib.rules.explain import VERDICTS, Explanation, explain_track, find_track, search_tracks
 from lib.rules.fields import FIELDS, OPERATORS_BY_TYPE, FieldInfo, available_fields, field_info
 from lib.rules.freeze import freeze_rule
 from lib.rules.limits import MAX_NUMBER
@@ -58,7 +58,7 @@ from lib.rules.selection import WHOLE_FIELDS, selection_conditions
 
 __all__ = [
     "MAX_NUMBER",
-    "BOUNDS", "VERDICTS", "WHOLE_FIELDS", "Explanation", "NearMiss", "QueryTextError", "explain", "find_track",
+    "BOUNDS", "VERDICTS", "WHOLE_FIELDS", "Explanation", "NearMiss", "QueryTextError", "explain_track", "find_track",
     "near_miss_tracks", "near_misses", "parse_query", "relax", "rule_from_text", "rule_to_text", "search_tracks",
     "selection_conditions",
     "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",

@@ -161,7 +161,7 @@ def search_tracks(library: Library, text: str, limit: int = 25) -> list[dict]:
     return [dict(zip(("track_id", "title", "artist", "album"), r, strict=True)) for r in rows]
 
 
-def explain(library: Library, rule: PlaylistRuleSet, track_id: str, now=None, rules=None) -> Explanation:
+def explain_track(library: Library, rule: PlaylistRuleSet, track_id: str, now=None, rules=None) -> Explanation:
     """Explain one track against one rule: each condition and group from its own compiled SQL, then the
     step that decided, from the playlists the engine builds (`rules`: where in_rule and mix parts look first)."""
     now = normalize_now(now)

@@ -87,7 +87,7 @@ def near_miss_tracks(library: Library, rule: PlaylistRuleSet, path: str, columns
     looser = compile_group(without(rule.match, target), now, p)
     full = compile_group(rule.match, now, p)
     select = ", ".join(f'"{c}"' for c in columns)
-    sql = (f"SELECT {select} FROM track_view WHERE {looser} AND NOT {full} ORDER BY {_order_by(rule, p)}"
+    sql = (f"SELECT {select} FROM track_view WHERE {looser} AND NOT {full} ORDER BY {_order_by(rule, p, now)}"
            f" LIMIT {int(limit)}")
     return library.query_df(sql, p.values)
 

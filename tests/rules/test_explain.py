@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from lib.errors import ValidationError
 from lib.rules import compile_where, ordered_track_ids, parse_rule
-from lib.rules.explain import explain, find_track
+from lib.rules.explain import explain_track, find_track
 from lib.rules.near_miss import conditions, near_miss_tracks, near_misses, relax, without
 from lib.store import open_library
 from tests.rules import strategies as S
@@ -49,7 +49,7 @@ def test_explain_verdict_equals_the_compiled_query(library, rows, data):
     playlist = ordered_track_ids(library, rule, NOW)
     matching = _matching(library, rule.match)
     for row in rows:
-        got = explain(library, rule, row["track_id"], NOW)
+        got = explain_track(library, rule, row["track_id"], NOW)
         assert got.included == (row["track_id"] in playlist)
         assert (got.verdict == "no_match") == (row["track_id"] not in matching)
         if got.included:
@@ -113,11 +113,11 @@ def test_explain_names_the_deciding_step(library):
                            "operator": "or", "conditions": [{"field": "genres", "operator": "eq", "value": "rock"},
                                                             {"field": "title", "operator": "contains",
                                                              "value": "lo"}]}]}})
-    assert explain(library, rule, "b").summary() == "In the playlist at position 1."
-    assert "duplicate of “Love” by X (b), which has the same ISRC" in explain(library, rule, "a").summary()
-    assert explain(library, rule, "c").summary() == "Did not match: energy ≥ 0.7 failed."
-    assert explain(library, rule, "d").summary() == "Cut by the limit: it would be track 2 of a 1-track playlist."
-    lines = explain(library, rule, "c").lines()
+    assert explain_track(library, rule, "b").summary() == "In the playlist at position 1."
+    assert "duplicate of “Love” by X (b), which has the same ISRC" in explain_track(library, rule, "a").summary()
+    assert explain_track(library, rule, "c").summary() == "Did not match: energy ≥ 0.7 failed."
+    assert explain_track(library, rule, "d").summary() == "Cut by the limit: it would be track 2 of a 1-track playlist."
+    lines = explain_track(library, rule, "c").lines()
     assert lines[1] == "  ✗ energy ≥ 0.7  [track: 0.3]"
     assert find_track(library, "spotify:track:d") == "d"
     assert find_track(library, "https://open.spotify.com/track/c?si=1") == "c"
