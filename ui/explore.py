@@ -28,7 +28,6 @@ from ui.listening import render_listening
 from ui.rules import load as load_rule
 from ui.rules_builder import SAFE
 from ui.rules_explain import offer_selection
-from ui.rules_text import INCOMING
 from ui.state import library_guard
 
 EXPORT_LIMIT = 200_000
@@ -141,10 +140,11 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
         if offer_selection(event, (x, "number"), (y, "number"), None, key="explore.select",
                            label="Add as conditions to a new rule",
                            help="a new rule on the Rules page: the current search and filters and this box"):
-            # The new rule: Explore's current search and filters, and the box on both axes.
-            filters = flt.rule_group().model_dump(mode="json", exclude_none=True)["conditions"]
-            st.session_state[INCOMING] = filters + selection_conditions(event.selection, (x, "number"),
-                                                                        (y, "number"), WHOLE_FIELDS)
+            # Like Save as rule: Explore's current search and filters, and the box on both axes.
+            draft = filter_rule(flt, "From Explore", {r.rule_id for r in list_rules(library)}).definition()
+            draft["match"]["conditions"] += selection_conditions(event.selection, (x, "number"), (y, "number"),
+                                                                 WHOLE_FIELDS)
+            load_rule(draft, None)
             st.switch_page("pages/rules.py")
     if max(len(data["histogram"]), len(data["scatter"])) >= CHART_SAMPLE:
         st.caption(f"The distribution and the scatter plot are drawn from a random sample of {CHART_SAMPLE:,} of "

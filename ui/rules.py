@@ -29,7 +29,6 @@ from ui.rules_explain import render_explain, render_near_misses
 from ui.rules_mix import RULE_IDS, render_caps, render_fixed, render_freeze, render_kind, render_mix, render_outcome
 from ui.rules_preview import cached_preview, render_distribution, render_metrics, render_table, render_tuner_charts
 from ui.rules_text import (
-    INCOMING,
     LAST,
     ORDER_KEYS,
     add_conditions,
@@ -270,8 +269,6 @@ def render_rules_page(library) -> None:
         load(first.rule.definition() if first else _blank(fields), first.rule_id if first else None)
     if st.session_state.get(f"{KEY}.editing") not in {s.rule_id for s in stored} | {None}:
         load(_blank(fields), None)   # e.g. the library was switched
-    if incoming := st.session_state.pop(INCOMING, None):     # a chart selection on Explore
-        load({**_blank(fields), "name": "From Explore", "match": {"operator": "and", "conditions": incoming}}, None)
     if flash := st.session_state.pop(f"{KEY}.flash", None):
         st.success(flash)
     st.session_state[RULE_IDS] = sorted(s.rule_id for s in stored if s.rule is not None)

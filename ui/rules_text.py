@@ -76,7 +76,6 @@ def render_text_editor(mode: str, definition: dict, apply: Callable[[dict], None
 
 # The rule as the editor last drew it, so a switch of view, a relaxed bound or a chart selection starts from it.
 LAST = "rules.definition"
-INCOMING = "rules.incoming"        # conditions sent from another page (Explore's scatter) for a new rule
 ORDER_KEYS = ("sort", "seed", "limit", "dedupe", "max_per_artist", "max_per_album", "separate_artists")
 
 
