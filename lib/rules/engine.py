@@ -132,9 +132,10 @@ def figures_sql(rule: PlaylistRuleSet, now) -> tuple[str, dict]:
                 f" count(*) FILTER (WHERE m), count(*) FROM (SELECT {where} AS m, duration_ms FROM track_view)",
                 p.values)
     playlist, _ = compile_rule(rule, now, ["duration_ms"], params=p)
-    return (f"WITH playlist AS ({playlist}) SELECT (SELECT count(*) FROM playlist),"
-            f" (SELECT coalesce(sum(duration_ms), 0) FROM playlist), count(*) FILTER (WHERE {where}), count(*)"
-            " FROM track_view", p.values)
+    # Each part read once (a CTE named twice is computed twice).
+    return (f"SELECT n, d, matched, total FROM (SELECT count(*) AS n, coalesce(sum(duration_ms), 0) AS d FROM"
+            f" ({playlist})), (SELECT count(*) FILTER (WHERE {where}) AS matched, count(*) AS total FROM track_view)",
+            p.values)
 
 
 def _outcome_preview(library: Library, outcome: Outcome, cols: list[str], rows: int) -> Preview:
