@@ -77,8 +77,14 @@ def test_text_explain_near_misses_and_box_selection(page, demo_library, tmp_path
         bound = main.get_by_test_id("stNumberInput").locator("input").first
         expect(bound).to_have_value("0.80")
 
-        # Explain a track found by search.
-        main.get_by_text("Why is a track in or out?").click()
+        # Explain the track picked in the preview table: its first row is position 1.
+        table = main.get_by_test_id("stDataFrame").first
+        table.scroll_into_view_if_needed()
+        grid = table.bounding_box()
+        page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)     # the first row's selection box
+        expect(main.get_by_text("In the playlist at position 1.")).to_be_visible()
+
+        # Explain a track found by search (the panel is open since a row is picked).
         search = main.get_by_placeholder(re.compile("title, artist or album"))
         search.fill("a")
         search.press("Enter")
