@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.errors import ConfigError
+from lib.store.db import DEFAULT_MEMORY_LIMIT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -21,7 +22,6 @@ DEFAULT_SPOTIFY_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
 DEFAULT_MUSICBRAINZ_URL = "https://musicbrainz.org/ws/2/"
 DEFAULT_RECCOBEATS_URL = "https://api.reccobeats.com/v1/"
-DEFAULT_MEMORY_LIMIT = "512MB"   # a 100,000-track re-import needs 256MB; twice that for headroom
 # A size as DuckDB takes and shows it: "144MB", "1.5 GiB", "134217728B" (figure, unit prefix).
 SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]i?)?B", re.IGNORECASE)
 

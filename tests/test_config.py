@@ -59,8 +59,9 @@ def test_memory_limit_is_a_setting_that_library_files_use(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[library]\nmemory_limit = "200MB"\n')
     env = {k: v for k, v in os.environ.items() if k != "AUTOPLAYLISTS_MEMORY_LIMIT"}
-    code = ("import sys; from lib.store import open_library; "
-            "print(open_library(sys.argv[1]).query_one(\"SELECT current_setting('memory_limit')\")[0])")
+    code = ("import argparse, sys; from lib.cli import open_cli_library; "
+            "library = open_cli_library(argparse.Namespace(db=sys.argv[1]), create=True); "
+            "print(library.query_one(\"SELECT current_setting('memory_limit')\")[0])")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.duckdb")], cwd=PROJECT_ROOT, check=True,
                          env={**env, "AUTOPLAYLISTS_SECRETS_FILE": str(secrets)}, capture_output=True, text=True)
     assert out.stdout.strip() == "190.7 MiB"  # 200 MB

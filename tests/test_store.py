@@ -100,7 +100,7 @@ def test_a_memory_limit_too_small_says_which_setting_to_raise(tmp_path):
         import sys
         from lib.errors import LibraryError
         from lib.store import open_library
-        library = open_library(sys.argv[1])
+        library = open_library(sys.argv[1], memory_limit="48MB")
         try:
             with library.write() as w:
                 w.cur.execute("CREATE TABLE numbers AS SELECT list(i) AS n FROM range(12000000) t(i)")
@@ -110,7 +110,7 @@ def test_a_memory_limit_too_small_says_which_setting_to_raise(tmp_path):
         print(library.query_one("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'numbers'")[0])
     """)
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "small.duckdb")], cwd=PROJECT_ROOT, text=True,
-                         capture_output=True, env={**os.environ, "AUTOPLAYLISTS_MEMORY_LIMIT": "48MB"}, check=True)
+                         capture_output=True, check=True)
     message, plain, tables = out.stdout.strip().splitlines()
     assert "AUTOPLAYLISTS_MEMORY_LIMIT" in message
     assert "[library]" in message
@@ -149,5 +149,5 @@ def test_stored_times_are_utc_whatever_the_machine_zone(tmp_path):
 def test_only_a_remote_target_may_load_extensions():
     from lib.store.db import _config
 
-    assert _config("/data/library.duckdb")["autoload_known_extensions"] is False
-    assert _config("md:my_library")["autoinstall_known_extensions"] is True
+    assert _config("/data/library.duckdb", "512MB")["autoload_known_extensions"] is False
+    assert _config("md:my_library", "512MB")["autoinstall_known_extensions"] is True

@@ -40,7 +40,7 @@ def settings() -> Settings:
 @st.cache_resource(show_spinner=False)
 def _open(target: str) -> Library:
     # A file Library holds no connection, so caching it only saves re-running migrations.
-    return open_library(target)
+    return open_library(target, memory_limit=settings().memory_limit)
 
 
 @st.cache_resource(show_spinner="Building the demo library…")

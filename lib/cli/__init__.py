@@ -53,12 +53,13 @@ def open_cli_library(args, *, create: bool = False):
 
     from lib.store import is_file_target, open_library
 
-    target = args.db or load_settings().db
+    settings = load_settings()
+    target = args.db or settings.db
     if create and is_file_target(target) and not Path(target).expanduser().exists():
-        library = open_library(target)
+        library = open_library(target, memory_limit=settings.memory_limit)
         print(f"created a new library at {target}", file=sys.stderr)
         return library
-    return open_library(target, create=False)
+    return open_library(target, create=False, memory_limit=settings.memory_limit)
 
 
 def _os_message(exc: OSError) -> str:

@@ -38,7 +38,7 @@ def cmd_demo(args) -> int:
 
     target = args.db or load_settings().demo_db
     if is_file_target(target) and Path(target).exists() and not args.force:
-        existing = open_library(target)
+        existing = open_library(target, memory_limit=load_settings().memory_limit)
         kind = existing.query_one("SELECT value FROM meta WHERE key = 'library_kind'")
         if existing.query_one("SELECT count(*) FROM tracks")[0] and (kind is None or kind[0] != "demo"):
             raise ValidationError(f"{target} holds a library that is not the demo; pass --force to replace it")

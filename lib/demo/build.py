@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.config import load_settings
 from lib.demo.generate import DEMO_SEED, DemoData, generate_demo
 from lib.demo.listening import demo_plays, demo_top
 from lib.demo.sources import REFERENCE_TIME
@@ -93,7 +94,7 @@ def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 30
     """
     data = generate_demo(seed, n_tracks)
     if not is_file_target(str(target)):
-        library = open_library(str(target))
+        library = _open(target)
         with library.write() as w:
             for table in ("source_tracks", "sources", "track_artists", "tracks", "artists", "albums",
                           "enrichment_values"):
@@ -107,21 +108,25 @@ def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 30
     partial = final.with_name(f".{final.name}.{os.getpid()}.building")
     _remove_db_files(partial)
     try:
-        write_demo(open_library(str(partial)), data, seed)
+        write_demo(_open(partial), data, seed)
         # Every connection is closed, so the partial file is checkpointed whole; a log left by the old
         # file would be replayed onto the new one.
         final.with_name(final.name + ".wal").unlink(missing_ok=True)
         os.replace(partial, final)
     finally:
         _remove_db_files(partial)
-    return open_library(str(final))
+    return _open(final)
+
+
+def _open(target) -> Library:
+    return open_library(str(target), memory_limit=load_settings().memory_limit)
 
 
 def ensure_demo_library(target: str) -> Library:
     """Open the demo library, building it first when it is missing or holds no tracks."""
     if is_file_target(str(target)) and not Path(target).expanduser().exists():
         return build_demo_library(target)
-    library = open_library(str(target))
+    library = _open(target)
     if library.query_one("SELECT count(*) FROM tracks")[0] == 0:
         return build_demo_library(target)
     return library

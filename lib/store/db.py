@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import random
 import threading
@@ -29,27 +28,23 @@ def is_file_target(target: str) -> bool:
     return not (target == ":memory:" or target.startswith(":memory:") or ":" in target.split("/")[0])
 
 
-@functools.cache
-def memory_limit() -> str:
-    """DuckDB's memory for a library (AUTOPLAYLISTS_MEMORY_LIMIT or [library] memory_limit); beyond it,
-    work spills to `<library>.tmp`. One value per process: DuckDB refuses a second connection to a file
-    with a different configuration while one is open."""
-    from lib.config import load_settings
-
-    return load_settings().memory_limit
+# DuckDB's memory for a library unless the caller passes the configured one (lib.config's
+# memory_limit setting); beyond it, work spills to `<library>.tmp`. A 100,000-track re-import needs
+# 256MB; twice that for headroom.
+DEFAULT_MEMORY_LIMIT = "512MB"
 
 
-def _config(target: str) -> dict:
+def _config(target: str, memory_limit: str) -> dict:
     # No downloads behind the user's back: a --db naming an SQLite file or a URL must not fetch
     # extensions from the internet. A MotherDuck target ('md:') needs its extension, on purpose.
     remote = target.startswith("md:")
-    return {"memory_limit": memory_limit(), "autoinstall_known_extensions": remote,
+    return {"memory_limit": memory_limit, "autoinstall_known_extensions": remote,
             "autoload_known_extensions": remote}
 
 
-def _out_of_memory(target: str) -> LibraryError:
+def _out_of_memory(target: str, memory_limit: str) -> LibraryError:
     return LibraryError(
-        f"The library {target!r} needed more memory than DuckDB may use ({memory_limit()}). Raise the "
+        f"The library {target!r} needed more memory than DuckDB may use ({memory_limit}). Raise the "
         "limit with the AUTOPLAYLISTS_MEMORY_LIMIT environment variable or memory_limit in the [library] "
         "section of secrets.toml (e.g. 1GB), then try again; nothing was changed.")
 
@@ -65,8 +60,10 @@ class Library:
     ``create=False`` refuses a file that does not exist instead of making an empty library.
     """
 
-    def __init__(self, target: str, *, busy_timeout: float = 30.0, migrate: bool = True, create: bool = True):
+    def __init__(self, target: str, *, busy_timeout: float = 30.0, migrate: bool = True, create: bool = True,
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT):
         self.target = str(target)
+        self.memory_limit = memory_limit
         self.busy_timeout = busy_timeout
         self._shared: duckdb.DuckDBPyConnection | None = None
         self._shared_lock = threading.Lock()
@@ -105,7 +102,8 @@ class Library:
 
     def _open_file(self) -> duckdb.DuckDBPyConnection:
         path = str(Path(self.target).expanduser().resolve())
-        con = duckdb.connect(path, read_only=self.read_only, config=_config(path) | {"temp_directory": path + ".tmp"})
+        config = _config(path, self.memory_limit) | {"temp_directory": path + ".tmp"}
+        con = duckdb.connect(path, read_only=self.read_only, config=config)
         try:
             con.execute("SET GLOBAL TimeZone = 'UTC'")  # DEFAULT current_timestamp stores UTC
         except BaseException:
@@ -144,7 +142,7 @@ class Library:
         with self._shared_lock:
             if self._shared is None:
                 try:
-                    self._shared = duckdb.connect(self.target, config=_config(self.target))
+                    self._shared = duckdb.connect(self.target, config=_config(self.target, self.memory_limit))
                     self._shared.execute("SET GLOBAL TimeZone = 'UTC'")
                 except duckdb.Error as exc:
                     raise LibraryError(f"Cannot open library {self.target!r}: {exc}") from None
@@ -161,7 +159,7 @@ class Library:
             with self._raw_cursor() as cur:
                 yield cur
         except duckdb.OutOfMemoryException:
-            raise _out_of_memory(self.target) from None
+            raise _out_of_memory(self.target, self.memory_limit) from None
 
     @property
     def _writer_key(self) -> object:
