@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -66,3 +67,27 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         state="attached", timeout=timeout)
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout)
+
+
+def demo_env(demo_library, tmp_path: Path, name: str, *, rules: bool = False) -> dict[str, str]:
+    """A private copy of the demo library (with the example rules if asked) and the app's environment for it."""
+    from lib.rules.examples import install_example_rules
+    from lib.store import open_library
+
+    demo = tmp_path / f"{name}.duckdb"
+    shutil.copy(demo_library.target, demo)
+    if rules:
+        install_example_rules(open_library(str(demo)))
+    return {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
+            "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+
+
+def open_demo(page, url: str, page_name: str | None = None) -> None:
+    """Open the app at `url` on the demo library, then the named page from the sidebar."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
+    wait_for_app(page)
+    if page_name:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=page_name).click()
+        wait_for_app(page)

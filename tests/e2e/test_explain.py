@@ -7,9 +7,7 @@ import shutil
 
 from playwright.sync_api import expect
 
-from lib.rules.examples import install_example_rules
-from lib.store import open_library
-from tests.e2e.harness import streamlit_server, wait_for_app
+from tests.e2e.harness import demo_env, open_demo, streamlit_server, wait_for_app
 
 
 def _number(locator) -> int:
@@ -46,18 +44,9 @@ def _switch(page, main, name: str) -> None:
 
 
 def test_text_explain_near_misses_and_box_selection(page, demo_library, tmp_path):
-    demo = tmp_path / "demo-explain.duckdb"
-    shutil.copy(demo_library.target, demo)
-    install_example_rules(open_library(str(demo)))
-    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
-           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    env = demo_env(demo_library, tmp_path, "demo-explain", rules=True)
     with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
-        page.goto(url)
-        wait_for_app(page)
-        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
-        wait_for_app(page)
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Rules").click()
-        wait_for_app(page)
+        open_demo(page, url, "Rules")
         main = page.get_by_test_id("stMain")
         matching = main.get_by_test_id("stMetric").filter(has_text="Matching").get_by_test_id("stMetricValue")
         expect(matching).to_be_visible()

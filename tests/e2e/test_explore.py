@@ -9,21 +9,15 @@ import shutil
 
 from playwright.sync_api import expect
 
-from tests.e2e.harness import streamlit_server, wait_for_app
+from tests.e2e.harness import demo_env, open_demo, streamlit_server, wait_for_app
 
 PAGES = ("Explore", "Sources & import", "Enrich", "Rules", "Push", "Connect & sync", "Jobs")
 
 
 def test_pages_open_and_explore_downloads_csv(page, demo_library, tmp_path):
-    demo = tmp_path / "demo-e2e.duckdb"
-    shutil.copy(demo_library.target, demo)
-    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
-           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    env = demo_env(demo_library, tmp_path, "demo-e2e")
     with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
-        page.goto(url)
-        wait_for_app(page)
-        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
-        wait_for_app(page)
+        open_demo(page, url)
         for title in PAGES:
             page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
             wait_for_app(page)
@@ -64,10 +58,7 @@ def test_accent_free_search_finds_accented_titles_and_save_as_rule_opens_them(pa
     env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
            "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
     with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
-        page.goto(url)
-        wait_for_app(page)
-        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
-        wait_for_app(page)
+        open_demo(page, url)
         counter = page.get_by_text(re.compile(r"matching tracks")).first
         everything = counter.inner_text()
         search = page.get_by_label("Search title, artist or album")

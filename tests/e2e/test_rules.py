@@ -9,22 +9,13 @@ from playwright.sync_api import expect
 from lib.rules import import_rules, list_rules
 from lib.rules.examples import install_example_rules
 from lib.store import open_library
-from tests.e2e.harness import streamlit_server, wait_for_app
+from tests.e2e.harness import demo_env, open_demo, streamlit_server, wait_for_app
 
 
 def test_edit_condition_updates_preview_count(page, demo_library, tmp_path):
-    demo = tmp_path / "demo-rules.duckdb"
-    shutil.copy(demo_library.target, demo)
-    install_example_rules(open_library(str(demo)))
-    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
-           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    env = demo_env(demo_library, tmp_path, "demo-rules", rules=True)
     with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
-        page.goto(url)
-        wait_for_app(page)
-        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
-        wait_for_app(page)
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Rules").click()
-        wait_for_app(page)
+        open_demo(page, url, "Rules")
         page.get_by_role("heading", name="Rules").wait_for()
         matching = page.get_by_test_id("stMetric").filter(has_text="Matching").get_by_test_id("stMetricValue")
         expect(matching).to_be_visible()
@@ -85,12 +76,7 @@ def _rules_server(demo_library, tmp_path):
 
 
 def _open_rules(page, url):
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
-    wait_for_app(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Rules").click()
-    wait_for_app(page)
+    open_demo(page, url, "Rules")
     page.get_by_role("heading", name="Rules").wait_for()
 
 

@@ -6,9 +6,7 @@ import shutil
 
 from playwright.sync_api import expect
 
-from lib.rules.examples import install_example_rules
-from lib.store import open_library
-from tests.e2e.harness import streamlit_server, wait_for_app
+from tests.e2e.harness import demo_env, open_demo, streamlit_server, wait_for_app
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -21,18 +19,9 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def test_build_a_three_part_mix_and_see_per_part_counts(page, demo_library, tmp_path):
-    demo = tmp_path / "demo-mix.duckdb"
-    shutil.copy(demo_library.target, demo)
-    install_example_rules(open_library(str(demo)))
-    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
-           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    env = demo_env(demo_library, tmp_path, "demo-mix", rules=True)
     with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
-        page.goto(url)
-        wait_for_app(page)
-        page.get_by_test_id("stSidebar").get_by_text("Demo library").click()
-        wait_for_app(page)
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Rules").click()
-        wait_for_app(page)
+        open_demo(page, url, "Rules")
         _choose(page, "Rule", "➕ New rule")
         expect(page.get_by_label("Playlist name")).to_have_value("New playlist")
         page.get_by_text("Mix of rules", exact=True).click()
