@@ -166,12 +166,6 @@ def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord]
     artists = pd.DataFrame(list(artist_rows.values()), columns=["artist_id", "name"])
     credits = pd.DataFrame(credit_rows, columns=["track_id", "position", "artist_id"])
 
-    return upsert_track_frames(cur, tracks, albums, artists, credits)
-
-
-def upsert_track_frames(cur: duckdb.DuckDBPyConnection, tracks: pd.DataFrame, albums: pd.DataFrame,
-                        artists: pd.DataFrame, credits: pd.DataFrame) -> int:
-    """Vectorized `upsert_tracks` for bulk importers: the four frames it builds, with the same columns."""
     with registered(cur, _in_tracks=tracks, _in_albums=albums, _in_artists=artists, _in_credits=credits):
         upsert_catalog_relations(cur)
     return len(tracks)
@@ -234,31 +228,21 @@ def upsert_source(cur: duckdb.DuckDBPyConnection, src: SourceRecord) -> None:
 
 def replace_source_tracks(cur: duckdb.DuckDBPyConnection, source_id: str, members: Iterable[Membership],
                           **counts) -> int:
-    """Swap a source's whole membership for `members` (call inside a transaction).
-
-    Keyword arguments are those of `replace_source_frame`.
-    """
+    """Swap a source's whole membership for `members` (call inside a transaction); keyword arguments
+    are those of `replace_source_relation`."""
     frame = pd.DataFrame([(m.position, m.track_id, m.added_at, m.added_by) for m in members],
                          columns=["position", "track_id", "added_at", "added_by"])
-    return replace_source_frame(cur, source_id, frame, **counts)
-
-
-def replace_source_frame(cur: duckdb.DuckDBPyConnection, source_id: str, frame: pd.DataFrame, *,
-                         snapshot_id: str | None = None, local_count: int = 0, episode_count: int = 0,
-                         null_count: int = 0, synced_at: datetime | None = None) -> int:
-    """Vectorized `replace_source_tracks`: `frame` has position, track_id, added_at, added_by."""
-    members = pd.DataFrame({"position": frame["position"], "track_id": frame["track_id"],
-                            "added_at": pd.to_datetime(frame["added_at"], utc=True).dt.tz_localize(None),
-                            "added_by": frame["added_by"].astype(object)})
-    with registered(cur, _in_members=members):
-        return replace_source_relation(cur, source_id, snapshot_id=snapshot_id, local_count=local_count,
-                                       episode_count=episode_count, null_count=null_count, synced_at=synced_at)
+    frame["added_at"] = pd.to_datetime(frame["added_at"], utc=True).dt.tz_localize(None)
+    frame["added_by"] = frame["added_by"].astype(object)
+    with registered(cur, _in_members=frame):
+        return replace_source_relation(cur, source_id, **counts)
 
 
 def replace_source_relation(cur: duckdb.DuckDBPyConnection, source_id: str, *, snapshot_id: str | None = None,
                             local_count: int = 0, episode_count: int = 0, null_count: int = 0,
                             synced_at: datetime | None = None) -> int:
-    """`replace_source_frame` from the relation `_in_members` (a registered frame or a temporary view)."""
+    """A source's membership becomes the relation `_in_members` (position, track_id, added_at, added_by:
+    a registered frame or a temporary view), with its counts of items kept out."""
     cur.execute("DELETE FROM source_tracks WHERE source_id = ?", [source_id])
     cur.execute("INSERT INTO source_tracks SELECT ?, position, track_id, CAST(added_at AS TIMESTAMP),"
                 " CAST(added_by AS VARCHAR) FROM _in_members", [source_id])

@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lib.store.catalog import registered
 from lib.store.db import Library
 from lib.store.schema import PRECEDENCE
 
@@ -43,9 +44,11 @@ def cache_put(cur: duckdb.DuckDBPyConnection, provider: str, version: str,
             for key, status, payload in entries}
     if rows:
         frame = pd.DataFrame(list(rows.values()), columns=["lookup_key", "status", "payload"], dtype=object)
-        _insert_frame(cur, frame, "INSERT OR REPLACE INTO provider_cache (provider, lookup_key, status, payload,"
-                      " provider_version, fetched_at) SELECT $p, lookup_key, status, payload::JSON, $v,"
-                      " current_timestamp FROM _in_frame", {"p": provider, "v": version})
+        with registered(cur, _in_frame=frame):
+            cur.execute("INSERT OR REPLACE INTO provider_cache (provider, lookup_key, status, payload,"
+                        " provider_version, fetched_at) SELECT $p, lookup_key, status, payload::JSON, $v,"
+                        " current_timestamp FROM _in_frame",
+                        {"p": provider, "v": version})
 
 
 def write_status(cur: duckdb.DuckDBPyConnection, provider: str, version: str,
@@ -54,21 +57,11 @@ def write_status(cur: duckdb.DuckDBPyConnection, provider: str, version: str,
     rows = {track_id: (track_id, status, detail) for track_id, status, detail in entries}
     if rows:
         frame = pd.DataFrame(list(rows.values()), columns=["track_id", "status", "detail"], dtype=object)
-        _insert_frame(cur, frame, "INSERT OR REPLACE INTO enrichment_status (track_id, provider, status,"
-                      " provider_version, detail, fetched_at) SELECT track_id, $p, status, $v, detail,"
-                      " current_timestamp FROM _in_frame", {"p": provider, "v": version})
-
-
-def _insert_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str, params: dict) -> None:
-    # One set-based statement instead of executemany, which costs milliseconds per row in DuckDB.
-    cur.register("_in_frame", frame.astype(object).where(frame.notna(), None))
-    try:
-        cur.execute(sql, params)
-    finally:
-        try:
-            cur.unregister("_in_frame")
-        except duckdb.Error:
-            pass
+        with registered(cur, _in_frame=frame):
+            cur.execute("INSERT OR REPLACE INTO enrichment_status (track_id, provider, status, provider_version,"
+                        " detail, fetched_at) SELECT track_id, $p, status, $v, detail, current_timestamp"
+                        " FROM _in_frame",
+                        {"p": provider, "v": version})
 
 
 def pending_tracks(library: Library, provider: str, version: str, *, require: str | None = None,
@@ -94,13 +87,7 @@ def pending_tracks(library: Library, provider: str, version: str, *, require: st
 
 
 def count_pending(library: Library, provider: str, version: str, *, require: str | None = None) -> int:
-    where = "AND t.isrc IS NOT NULL AND t.isrc <> ''" if require == "isrc" else ""
-    (n,) = library.query_one(f"""
-        SELECT count(*) FROM tracks t
-        LEFT JOIN enrichment_status s ON s.track_id = t.track_id AND s.provider = $p
-        WHERE (s.track_id IS NULL OR s.status = 'error' OR s.provider_version IS DISTINCT FROM $v) {where}
-    """, {"p": provider, "v": version})
-    return int(n)
+    return pending_counts(library, [(provider, version, require)]).get(provider, 0)
 
 
 def pending_counts(library: Library, providers: Sequence[tuple[str, str, str | None]]) -> dict[str, int]:

@@ -7,8 +7,6 @@ on the caller's cursor inside the import's transaction, so nothing lands unless 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import pyarrow as pa
 
@@ -49,16 +47,6 @@ _CATALOG_VIEWS = {
 }
 
 
-@dataclass(frozen=True)
-class StagedCounts:
-    """Before the import writes: distinct tracks staged, how many the library knew, its size, affected tracks."""
-
-    tracks: int
-    known: int
-    total_before: int
-    affected: int
-
-
 def create_import_staging(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(f"CREATE OR REPLACE TEMP TABLE _import_rows ({_STAGED_DDL})")
 
@@ -70,24 +58,9 @@ def stage_import_rows(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
             cur.execute("INSERT INTO _import_rows BY NAME SELECT * FROM _import_block")
 
 
-def clear_import_staging(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute("DELETE FROM _import_rows")
-
-
-def drop_import_rows(cur: duckdb.DuckDBPyConnection) -> None:
-    """The staged rows and the views over them (the affected track ids stay)."""
-    for view in _CATALOG_VIEWS:
-        cur.execute(f"DROP VIEW IF EXISTS {view}")
-    cur.execute("DROP TABLE IF EXISTS _import_rows")
-
-
-def drop_import_staging(cur: duckdb.DuckDBPyConnection) -> None:
-    drop_import_rows(cur)
-    cur.execute("DROP TABLE IF EXISTS _import_affected")
-
-
-def prepare_staged_import(cur: duckdb.DuckDBPyConnection, source_id: str, provider: str) -> StagedCounts:
-    """Note the tracks whose flattened row may change, count, and drop `provider`'s older values for them.
+def prepare_staged_import(cur: duckdb.DuckDBPyConnection, source_id: str, provider: str) -> tuple[int, int]:
+    """Note the tracks whose flattened row may change and drop `provider`'s older values for them; return
+    how many distinct tracks are staged and how many of them the library has.
 
     Affected: the staged tracks, the source's current members, and the tracks of an artist or album
     whose stored name, date or label the import changes (see upsert_catalog_relations).
@@ -107,16 +80,12 @@ def prepare_staged_import(cur: duckdb.DuckDBPyConnection, source_id: str, provid
                OR (r.release_precision IS NOT NULL AND a.release_date_precision IS DISTINCT FROM r.release_precision)
                OR (r.label IS NOT NULL AND a.label IS DISTINCT FROM r.label))
     """, {"source": source_id})
-    tracks, known, total, affected = cur.execute("""
-        SELECT (SELECT count(DISTINCT track_id) FROM _import_rows),
-               (SELECT count(*) FROM tracks WHERE track_id IN (SELECT track_id FROM _import_rows)),
-               (SELECT count(*) FROM tracks),
-               (SELECT count(*) FROM _import_affected)
-    """).fetchone()
+    tracks, known = cur.execute("SELECT count(DISTINCT track_id), count(DISTINCT track_id) FILTER (WHERE track_id IN"
+                                " (SELECT track_id FROM tracks)) FROM _import_rows").fetchone()
     # A re-import replaces this provider's values, so a value removed from the file goes away too.
     cur.execute("DELETE FROM enrichment_values WHERE provider = $provider"
                 " AND track_id IN (SELECT track_id FROM _import_rows)", {"provider": provider})
-    return StagedCounts(tracks, known, total, affected)
+    return tracks, known
 
 
 def affected_track_ids(cur: duckdb.DuckDBPyConnection) -> list[str]:

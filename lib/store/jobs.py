@@ -10,6 +10,8 @@ import functools
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -99,11 +101,21 @@ def mark_interrupted_jobs(library: Library) -> list[int]:
     return dead
 
 
+@contextmanager
+def _writing(library: Library, cursor) -> Iterator:
+    """The caller's cursor (its transaction), else a transaction of its own."""
+    if cursor is not None:
+        yield cursor
+        return
+    with library.transaction() as cur:
+        yield cur
+
+
 def create_job(library: Library, kind: str, target: str | None = None, *,
                parent_id: int | None = None, status: str = "running", message: str | None = None,
                cursor=None) -> int:
     """Start a job and record its first status event; return its id (``cursor``: in a caller's transaction)."""
-    def write(cur) -> int:
+    with _writing(library, cursor) as cur:
         (job_id,) = cur.execute(
             "INSERT INTO jobs (kind, target, parent_id, status, message, progress, owner)"
             " VALUES (?, ?, ?, ?, ?, '{}', ?) RETURNING job_id",
@@ -111,47 +123,31 @@ def create_job(library: Library, kind: str, target: str | None = None, *,
         ).fetchone()
         cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
                     [job_id, status, message])
-        return job_id
-
-    if cursor is not None:
-        return write(cursor)
-    with library.transaction() as cur:
-        return write(cur)
+    return job_id
 
 
 def update_job(library: Library, job_id: int, *, progress: dict[str, Any] | None = None,
                resume_state: dict | None = None, add_requests: int = 0, message: str | None = None,
                cursor=None) -> None:
     """Record progress (merged into the stored dict) without changing the status (``cursor``: as above)."""
-    if cursor is None:
-        with library.transaction() as cur:
-            update_job(library, job_id, progress=progress, resume_state=resume_state, add_requests=add_requests,
-                       message=message, cursor=cur)
-        return
-    cur = cursor
-    if progress:
-        (current,) = cur.execute("SELECT progress FROM jobs WHERE job_id = ?", [job_id]).fetchone()
-        merged = {**(json.loads(current) if current else {}), **progress}
-        cur.execute("UPDATE jobs SET progress = ? WHERE job_id = ?", [json.dumps(merged), job_id])
-    if resume_state is not None:
-        cur.execute("UPDATE jobs SET resume_state = ? WHERE job_id = ?", [json.dumps(resume_state), job_id])
-    if message is not None:
-        cur.execute("UPDATE jobs SET message = ? WHERE job_id = ?", [message, job_id])
-    cur.execute("UPDATE jobs SET requests = requests + ?, updated_at = current_timestamp WHERE job_id = ?",
-                [add_requests, job_id])
+    with _writing(library, cursor) as cur:
+        if progress:
+            (current,) = cur.execute("SELECT progress FROM jobs WHERE job_id = ?", [job_id]).fetchone()
+            progress = {**(json.loads(current) if current else {}), **progress}
+        cur.execute("UPDATE jobs SET progress = coalesce(?, progress), resume_state = coalesce(?, resume_state),"
+                    " message = coalesce(?, message), requests = requests + ?, updated_at = current_timestamp"
+                    " WHERE job_id = ?", [json.dumps(progress) if progress else None,
+                                          None if resume_state is None else json.dumps(resume_state), message,
+                                          add_requests, job_id])
 
 
 def set_job_status(library: Library, job_id: int, status: str, message: str | None = None, *,
                    paused_until: datetime | None = None, cursor=None) -> None:
-    """Move a job to a new status and append it to the job's history.
-
-    Pass ``cursor`` to make the status change part of a caller's transaction.
-    """
+    """Move a job to a new status and append it to the job's history (``cursor``: as above)."""
     if status not in JOB_STATUSES:
         raise ValueError(f"unknown job status {status!r}; expected one of {', '.join(JOB_STATUSES)}")
     finished = status in ("done", "failed")
-
-    def write(cur) -> None:
+    with _writing(library, cursor) as cur:
         cur.execute(
             "UPDATE jobs SET status = ?, message = coalesce(?, message), paused_until = ?,"
             " updated_at = current_timestamp, owner = CASE WHEN ? THEN ? ELSE owner END,"
@@ -161,12 +157,6 @@ def set_job_status(library: Library, job_id: int, status: str, message: str | No
         )
         cur.execute("INSERT INTO job_events (job_id, status, message) VALUES (?, ?, ?)",
                     [job_id, status, message])
-
-    if cursor is not None:
-        write(cursor)
-    else:
-        with library.transaction() as cur:
-            write(cur)
 
 
 def get_job(library: Library, job_id: int) -> Job | None:

@@ -29,37 +29,22 @@ def set_manual_labels(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str], 
         cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name = $c"
                     " AND track_id IN (SELECT unnest($ids))", {"c": name, "ids": ids})
         if name == "tags":
-            clean = list(dict.fromkeys(t.strip() for t in (value or []) if t and t.strip()))
-            if not clean:
-                continue
-            rows = [(tid, clean) for tid in ids]
-            cur.executemany("INSERT INTO classifications (track_id, class_name, origin, list_value, classifier_version)"
-                            " VALUES (?, 'tags', 'manual', ?, 'manual')", rows)
+            column, value = "list_value", list(dict.fromkeys(t.strip() for t in (value or []) if t and t.strip()))
         else:
-            text = (value or "").strip()
-            if not text:
-                continue
-            cur.executemany("INSERT INTO classifications (track_id, class_name, origin, value, classifier_version)"
-                            " VALUES (?, ?, 'manual', ?, 'manual')", [(tid, name, text) for tid in ids])
+            column, value = "value", (value or "").strip()
+        if value:
+            cur.execute(f"INSERT INTO classifications (track_id, class_name, origin, {column}, classifier_version)"
+                        " SELECT unnest($ids), $c, 'manual', $v, 'manual'", {"c": name, "ids": ids, "v": value})
     return len(ids)
 
 
 def reset_manual_labels(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str] | None = None,
                         classes: Iterable[str] = LABEL_CLASSES) -> int:
-    """Drop manual labels (for the given tracks, or all); computed classes show again."""
-    names = [c for c in classes if c in LABEL_CLASSES]
-    if track_ids is None:
-        (n,) = cur.execute("SELECT count(*) FROM classifications WHERE origin = 'manual'"
-                           " AND class_name IN (SELECT unnest($c))", {"c": names}).fetchone()
-        cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name IN (SELECT unnest($c))",
-                    {"c": names})
-        return int(n)
-    params = {"c": names, "ids": list(track_ids)}
-    (n,) = cur.execute("SELECT count(*) FROM classifications WHERE origin = 'manual' AND class_name IN"
-                       " (SELECT unnest($c)) AND track_id IN (SELECT unnest($ids))", params).fetchone()
-    cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name IN (SELECT unnest($c))"
-                " AND track_id IN (SELECT unnest($ids))", params)
-    return int(n)
+    """Drop manual labels (for the given tracks, or all); computed classes show again. Returns how many."""
+    params = {"c": [c for c in classes if c in LABEL_CLASSES], "ids": None if track_ids is None else list(track_ids)}
+    return len(cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name IN (SELECT unnest($c))"
+                           " AND ($ids::VARCHAR[] IS NULL OR list_contains($ids::VARCHAR[], track_id)) RETURNING 1",
+                           params).fetchall())
 
 
 def label_rows(library: Library, *, search: str = "", mood: str | None = None, genre_family: str | None = None,

@@ -220,7 +220,9 @@ def _m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def _m002_track_view(cur: duckdb.DuckDBPyConnection) -> None:
+def _track_view(cur: duckdb.DuckDBPyConnection) -> None:
+    # Also for libraries made with an older view definition (computed classes moved to their own table
+    # in 021; lower-cased list copies added in 030). The write that migrates refreshes every row.
     from lib.store.track_view import create_track_view
 
     create_track_view(cur)
@@ -232,17 +234,7 @@ def _m020_genre_families(cur: duckdb.DuckDBPyConnection) -> None:
     seed_genre_families(cur)
 
 
-def _recreate_track_view(cur: duckdb.DuckDBPyConnection) -> None:
-    # For libraries made with an older view definition (computed classes moved to their own table
-    # in 021; lower-cased list copies added in 030). The write that migrates refreshes every row.
-    from lib.store.track_view import create_track_view
-
-    create_track_view(cur)
-
-
 def _m050_listening_autopilot(cur: duckdb.DuckDBPyConnection) -> None:
-    from lib.store.track_view import create_track_view
-
     cur.execute("""
         -- Autopilot: when each task runs ('rule:<id>' pushes a rule, 'listening' reads history) and how it went.
         CREATE TABLE schedules (
@@ -259,22 +251,18 @@ def _m050_listening_autopilot(cur: duckdb.DuckDBPyConnection) -> None:
             updated_at TIMESTAMP DEFAULT current_timestamp
         );
     """)
-    create_track_view(cur)  # creates plays and top_tracks (the view reads them), adds the listening columns
-
-
-def _m041_job_owner(cur: duckdb.DuckDBPyConnection) -> None:
-    # The process running a job ('host:pid:start'), so a job whose process died shows as interrupted.
-    cur.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS owner VARCHAR")
+    _track_view(cur)  # creates plays and top_tracks (the view reads them), adds the listening columns
 
 
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
-    ("002_track_view", _m002_track_view),
+    ("002_track_view", _track_view),
     ("020_genre_families", _m020_genre_families),
-    ("021_computed_classes", _recreate_track_view),
-    ("030_search_columns", _recreate_track_view),
+    ("021_computed_classes", _track_view),
+    ("030_search_columns", _track_view),
     ("040_data_version", lambda cur: cur.execute("CREATE SEQUENCE IF NOT EXISTS data_version")),
-    ("041_job_owner", _m041_job_owner),
+    # The process running a job ('host:pid:start'), so a job whose process died shows as interrupted.
+    ("041_job_owner", lambda cur: cur.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS owner VARCHAR")),
     ("050_listening_autopilot", _m050_listening_autopilot),
 ]
 
@@ -290,19 +278,14 @@ def pending_migrations(cur: duckdb.DuckDBPyConnection) -> list[str]:
 
 def migrate(cur: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations inside the caller's write (which then refreshes track_view whole)."""
-    cur.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY,"
-        " applied_at TIMESTAMP DEFAULT current_timestamp)"
-    )
-    done = {row[0] for row in cur.execute("SELECT name FROM _migrations").fetchall()}
-    applied = []
+    pending = pending_migrations(cur)
+    cur.execute("CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY,"
+                " applied_at TIMESTAMP DEFAULT current_timestamp)")
     for name, step in MIGRATIONS:
-        if name in done:
-            continue
-        step(cur)
-        cur.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
-        applied.append(name)
-    return applied
+        if name in pending:
+            step(cur)
+            cur.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+    return pending
 
 
 def applied_migrations(cur: duckdb.DuckDBPyConnection) -> list[str]:

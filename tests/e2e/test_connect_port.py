@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.harness import free_port, streamlit_server, wait_for_app
+from tests.e2e.harness import free_port, sign_in, streamlit_server, wait_for_app
 from tests.fakes.spotify_server import fake_spotify  # noqa: F401 - fixture
 
 
@@ -24,14 +24,7 @@ def test_connect_on_another_port(page, fake_spotify, tmp_path):  # noqa: F811
         expect(page.get_by_test_id("stCaptionContainer").get_by_text(f"Open this app at {here}")).to_be_visible()
         expect(page.get_by_text("redirect " + here)).to_be_visible()
         assert "8501" not in page.locator("[data-testid='stMain']").inner_text()
-        for attempt in range(3):
-            page.get_by_role("link", name="Connect Spotify").click()
-            try:
-                expect(page.get_by_text("Connected to Spotify")).to_be_visible(timeout=30_000)
-                break
-            except AssertionError:
-                if attempt == 2:
-                    raise
+        sign_in(page)
         wait_for_app(page)
         expect(page.get_by_text("Connected as")).to_be_visible()
     assert fake_spotify.count("POST", "/api/token$", api_only=False) == 1

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from lib.store import open_library
-from tests.e2e.harness import free_port, streamlit_server, wait_for_app
+from tests.e2e.harness import free_port, sign_in, streamlit_server, wait_for_app
 from tests.fakes.spotify_server import fake_spotify  # noqa: F401 - fixture
 
 
@@ -30,17 +30,7 @@ def test_connect_and_sync(page, fake_spotify, tmp_path):  # noqa: F811
         wait_for_app(page)
         page.get_by_role("link", name="Connect & sync").click()
         wait_for_app(page)
-        # Same tab → fake /authorize → 302 back to the app. We are on /spotify before and after the round
-        # trip, so wait for its outcome, not for the URL; on a loaded machine a click that lands while the
-        # page reruns is lost, so it is repeated while the link is still there.
-        for attempt in range(3):
-            page.get_by_role("link", name="Connect Spotify").click()
-            try:
-                expect(page.get_by_text("Connected to Spotify")).to_be_visible(timeout=30_000)
-                break
-            except AssertionError:
-                if attempt == 2:
-                    raise
+        sign_in(page)
         page.wait_for_url(re.compile(re.escape(base) + "spotify"))
         wait_for_app(page)
         expect(page.get_by_text("Connected as")).to_be_visible()
