@@ -12,14 +12,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_rules import GENERATE_SQL, GENRES, NOW, PLAYLISTS  # noqa: E402
+from benchmarks.bench_rules import NOW, generate_library  # noqa: E402
 from lib.rules.limits import MAX_CONDITIONS, MAX_DEPTH, MAX_REGEX  # noqa: E402
 
 
@@ -66,16 +65,8 @@ def child(db: str, name: str) -> None:
 
 def main() -> None:
     n_tracks = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    from lib.store import fill_search_columns, open_library
-
-    db = str(Path(tempfile.mkdtemp(prefix="bench_limits_")) / "bench.duckdb")
-    library = open_library(db)
-    with library.transaction() as cur:
-        cur.execute("DELETE FROM track_view")
-        cur.execute("CREATE OR REPLACE TEMP MACRO h(a, b) AS CAST(hash(a, b) % 1000000007 AS BIGINT)")
-        cur.execute(GENERATE_SQL.replace("$genres", "$1").replace("$playlists", "$2").replace("range(?)", "range($3)"),
-                    [GENRES, PLAYLISTS, n_tracks])
-        fill_search_columns(cur)
+    library = generate_library("bench_limits_", n_tracks)
+    db = library.target
     library.close()
     print(f"{n_tracks:,} generated tracks; load average {os.getloadavg()[0]:.1f} (the machine may be shared)")
     base = None

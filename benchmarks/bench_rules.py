@@ -93,8 +93,8 @@ def timed(fn) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def generate_library(prefix: str = "bench_rules_"):
-    """A new library in a temporary folder holding N_TRACKS generated tracks."""
+def generate_library(prefix: str = "bench_rules_", n_tracks: int = N_TRACKS):
+    """A new library in a temporary folder holding `n_tracks` generated tracks."""
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
     library = open_library(str(workdir / "bench.duckdb"))
     with library.transaction() as cur:
@@ -102,7 +102,7 @@ def generate_library(prefix: str = "bench_rules_"):
         # hash() is UBIGINT; list indexes need BIGINT.
         cur.execute("CREATE OR REPLACE TEMP MACRO h(a, b) AS CAST(hash(a, b) % 1000000007 AS BIGINT)")
         cur.execute(GENERATE_SQL.replace("$genres", "$1").replace("$playlists", "$2").replace("range(?)", "range($3)"),
-                    [GENRES, PLAYLISTS, N_TRACKS])
+                    [GENRES, PLAYLISTS, n_tracks])
         fill_search_columns(cur)
     return library
 

@@ -400,3 +400,21 @@ def test_a_renamed_artist_or_redated_album_shows_on_the_tracks_the_file_does_not
     assert library.query("SELECT track_id, artist, release_date FROM track_view ORDER BY track_id") == sorted(
         (t, "Tyler, The Creator (renamed)", date(1994, 5, 11)) for t in (ID_A, ID_B, ID_C))
     assert_track_table_exact(library)
+
+
+def test_a_reimport_leaves_no_album_or_artist_that_no_track_refers_to(library):
+    """A library made before albums were keyed by their URI holds id-less album and artist rows; once a
+    re-import keys its tracks anew, those rows are dropped (the ones still in use stay)."""
+    data = (",".join(f'"{h}"' for h in WATSONBOX_19) + "\n" + _row(WATSONBOX_19, **_watsonbox_cells(ID_A))).encode()
+    import_exportify_csv(library, data, file_name="w.csv")
+    with library.write() as w:  # as an older version stored it: the album by name, an artist by name
+        w.cur.execute("INSERT INTO albums (album_id, name) VALUES ('name:0123456789ab', 'Weezer')")
+        w.cur.execute("INSERT INTO artists (artist_id, name) VALUES ('name:ba9876543210', 'Kali Uchis')")
+        w.cur.execute("UPDATE tracks SET album_id = 'name:0123456789ab'")
+        w.cur.execute("UPDATE track_artists SET artist_id = 'name:ba9876543210' WHERE position = 1")
+        w.touch_all()
+    import_exportify_csv(library, data, file_name="w.csv")
+    assert library.query("SELECT album_id FROM albums") == [("0sNOF9WDwhWunNAHPD3Baj",)]
+    assert library.query("SELECT artist_id FROM artists ORDER BY artist_id") == [
+        ("1U1el3k54VvEUzo3ybLPlM",), ("4V8LLVI7PbaPR0K2TGSxFF",)]
+    assert_track_table_exact(library)
