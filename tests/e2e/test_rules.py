@@ -31,7 +31,6 @@ def test_edit_condition_updates_preview_count(page, demo_library, tmp_path):
         assert 0 < after < int(before.replace(",", ""))
         assert page.get_by_test_id("stException").count() == 0
         page.screenshot(path=str(tmp_path / "rules.png"), full_page=True)
-        shutil.copy(tmp_path / "rules.png", "/tmp/rules_page.png")
 
 
 NESTED = {"version": 1, "rules": [{"id": "nested", "name": "Nested groups", "limit": {"minutes": 65},
@@ -97,7 +96,6 @@ def test_nothing_is_cut_at_1280_px(browser, demo_library, tmp_path):
         wait_for_app(page)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(tmp_path / "rules-1280.png"))
-        shutil.copy(tmp_path / "rules-1280.png", "/tmp/rulesui/shots/rules-1280.png")
         removes = page.get_by_test_id("stMain").get_by_role("button", name="✕")
         expect(removes).to_have_count(8)                  # 5 conditions and 3 nested groups
         for i in range(removes.count()):
