@@ -177,6 +177,21 @@ def _batches(reader, source: str):
         raise ValidationError(f"{source}: unreadable CSV ({exc}); nothing was imported") from exc
 
 
+def _joins_with_semicolons(data: bytes | Path, source: str, column: int, width: int, block_size: int) -> bool:
+    """pavelkomarov's layout since 2025-07-22, told by the whole file: a ';' in any row's artist names."""
+    name = f"f{column}"
+    try:
+        with _open(data, source) as file:
+            reader = pa_csv.open_csv(
+                file, read_options=pa_csv.ReadOptions(skip_rows=1, column_names=[f"f{i}" for i in range(width)],
+                                                      block_size=block_size, use_threads=False),
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=lambda row: "skip"),
+                convert_options=pa_csv.ConvertOptions(include_columns=[name], column_types={name: pa.binary()}))
+            return any(pc.any(pc.match_substring(batch.column(0), ";")).as_py() for batch in reader)
+    except pa.ArrowInvalid:  # empty or unreadable: reading the rows says what is wrong
+        return False
+
+
 def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], None]) -> ParsedCsv:
     """Read an Exportify export a block at a time, handing each block's importable rows (ROWS_SCHEMA) to `sink`.
 
@@ -188,6 +203,9 @@ def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], N
     fmt = _format(header, source)
     width = len(header)
     parsed = ParsedCsv(fmt.exporter)
+    block_size = max(PARSE_BLOCK, 2 * header_size)
+    if fmt.exporter == "pavelkomarov":
+        fmt.semicolons = _joins_with_semicolons(data, source, fmt.columns["artist_names"], width, block_size)
     set_aside: deque[tuple[int, int, str | None]] = deque()
 
     def on_invalid(row) -> str:
@@ -207,7 +225,7 @@ def read_exportify(data: bytes | Path, source: str, sink: Callable[[pa.Table], N
     try:
         reader = pa_csv.open_csv(
             file, read_options=pa_csv.ReadOptions(skip_rows=1, column_names=[f"f{i}" for i in range(width)],
-                                                  block_size=max(PARSE_BLOCK, 2 * header_size),
+                                                  block_size=block_size,
                                                   use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                               invalid_row_handler=on_invalid),

@@ -40,7 +40,7 @@ class BlockFormat:
     columns: dict[str, int]           # our column name → index in the raw row
     headers: dict[str, str]           # our column name → the file's header, for messages
     exporter: str                     # 'watsonbox' | 'pavelkomarov'
-    semicolons: bool = False          # pavelkomarov since 2025-07-22: artists joined with ';'
+    semicolons: bool = False          # pavelkomarov since 2025-07-22: artists joined with ';' (the whole file)
     caches: dict[str, dict] = field(default_factory=dict)
 
 
@@ -181,11 +181,9 @@ def convert_block(raw: dict[int, pa.Array], lines: np.ndarray, fmt: BlockFormat,
     columns["added_at"] = pc.cast(pa.array(added, from_pandas=True), pa.timestamp("us"), safe=False)
     # Cells repeat a lot (same artists, same genres): split each distinct value once.
     columns["artist_ids"] = split_ids(cell("artist_uris"))
-    fmt.semicolons = fmt.semicolons or (fmt.exporter == "pavelkomarov" and pc.any(
-        pc.match_substring(names, ";")).as_py() is True)
     columns["artist_names"] = map_distinct(
         lambda value, count: split_names(value, fmt.exporter, count, fmt.semicolons),
-        fmt.caches.setdefault(f"names{fmt.semicolons}", {}), _STRINGS, names,
+        fmt.caches.setdefault("names", {}), _STRINGS, names,
         pc.list_value_length(columns["artist_ids"]))
     columns["album_artists"] = map_distinct(lambda value: split_names(value, "watsonbox"),
                                             fmt.caches.setdefault("album_artists", {}), _STRINGS,

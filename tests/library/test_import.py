@@ -418,3 +418,16 @@ def test_a_reimport_leaves_no_album_or_artist_that_no_track_refers_to(library):
     assert library.query("SELECT artist_id FROM artists ORDER BY artist_id") == [
         ("1U1el3k54VvEUzo3ybLPlM",), ("4V8LLVI7PbaPR0K2TGSxFF",)]
     assert_track_table_exact(library)
+
+
+def test_the_semicolon_layout_is_told_by_the_whole_file(library, monkeypatch):
+    """A ';' only in the last block still makes 'Foo,Bar' in the first block one name (one 2025 export)."""
+    import lib.imports.exportify as exportify
+
+    monkeypatch.setattr(exportify, "PARSE_BLOCK", 1024)  # a block of a few rows, so the file spans several
+    rows = [_pavel(PAVEL_24, IDS[i], "Foo,Bar") for i in range(20)]
+    rows.append(_pavel(PAVEL_24, ID_A, "AC,DC;Tyler, The Creator"))
+    import_exportify_csv(library, (",".join(PAVEL_24) + "\n" + "".join(rows)).encode(), file_name="p.csv")
+    assert library.query("SELECT DISTINCT artists FROM track_view WHERE track_id <> ?", [ID_A]) == [(["Foo,Bar"],)]
+    assert library.query_one("SELECT artists FROM track_view WHERE track_id = ?", [ID_A]) == (
+        ["AC,DC", "Tyler, The Creator"],)
