@@ -6,13 +6,11 @@ Search and filters are a rule group compiled by the rules compiler, so Explore a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib.rules import PlaylistRuleSet, RuleGroup, compile_where
-from lib.rules.semantics import fold
+from lib.rules import PlaylistRuleSet, RuleGroup, compile_where, free_id
 from lib.store import Library, list_jobs
 from lib.store import explore_queries as q
 from lib.store.explore_queries import DEFAULT_COLUMNS, NUMERIC_COLUMNS, SORTABLE_COLUMNS
@@ -74,8 +72,7 @@ def filter_rule(flt: TrackFilter, name: str = "From Explore", taken: set[str] | 
     """Save as rule: the current filters as a new rule draft (not saved yet), its id made from its name and
     not one of `taken` (the ids already saved)."""
     name = " ".join(name.split())[:100] or "From Explore"
-    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or "from-explore"
-    rule_id = next(c for c in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if c not in taken)
+    rule_id = free_id(name, taken, "from-explore")
     return PlaylistRuleSet(id=rule_id, name=name, description="Made from Explore's search and filters.",
                            match=flt.rule_group())
 

@@ -158,3 +158,25 @@ def test_random_sequences_of_writes_keep_the_track_table_exact(sequence):
                 assert_track_table_exact(library)  # after each write: a later one may refresh what one missed
     finally:
         library.close()
+
+
+def test_a_playlist_listing_that_changed_nothing_shown_refreshes_no_track(demo_library):
+    """Every sync stores the listing; only a renamed (or re-kinded) source's tracks are refreshed."""
+    listed = demo_library.query("SELECT source_id, kind, name FROM sources WHERE kind = 'playlist' ORDER BY 1")
+    records = [SourceRecord(sid, kind, name, origin="demo", description="new text") for sid, kind, name in listed]
+    refreshed = []
+    real = unit_of_work.refresh_track_view
+
+    def spy(cur, ids=None):
+        refreshed.append(ids)
+        real(cur, ids)
+
+    with patch.object(unit_of_work, "refresh_track_view", spy):
+        save_listing(demo_library, records)
+        assert refreshed == []
+        sid, kind, name = listed[0]
+        save_listing(demo_library, [SourceRecord(sid, kind, name + " (renamed)", origin="demo")])
+    assert len(refreshed) == 1
+    assert refreshed[0]                     # those tracks only
+    assert_track_table_exact(demo_library)
+    save_listing(demo_library, [SourceRecord(sid, kind, name, origin="demo")])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import streamlit as st
 
 from lib.errors import AutoPlaylistsError
@@ -15,6 +12,7 @@ from lib.rules import (
     describe_rule,
     duplicate_rule,
     export_rules,
+    free_id,
     get_rule,
     import_rules,
     install_example_rules,
@@ -81,14 +79,6 @@ def _pick(library, fields: dict) -> None:
         load(stored.rule.definition(), choice)
 
 
-def unique_id(name: str, taken: set[str]) -> str:
-    """An id from a name that no stored rule has ("new-playlist", then "new-playlist-2", ...)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()   # José → jose
-    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60] or "rule"
-    return next(f"{base}-{n}" if n > 1 else base for n in range(1, len(taken) + 2)
-                if (f"{base}-{n}" if n > 1 else base) not in taken)
-
-
 def _k(name: str) -> str:
     return f"{KEY}.g{st.session_state[f'{KEY}.gen']}.{name}"
 
@@ -115,7 +105,7 @@ def render_picker(library, stored: list, fields: dict) -> None:
 def _name_changed(taken: set[str]) -> None:
     """A new rule's id follows its name until the user edits the id."""
     if not st.session_state.get(_k("id_edited")):
-        st.session_state[_k("id")] = unique_id(st.session_state[_k("name")], taken)
+        st.session_state[_k("id")] = free_id(st.session_state[_k("name")], taken)
 
 
 def _id_edited() -> None:
@@ -129,7 +119,7 @@ def render_meta(library, meta: dict, taken: set[str]) -> dict:
                               on_change=None if editing else _name_changed, args=(taken,))
     id_key = _k("id")
     if id_key not in st.session_state:
-        st.session_state[id_key] = editing or meta.get("id") or unique_id(name, taken)
+        st.session_state[id_key] = editing or meta.get("id") or free_id(name, taken)
     rule_id = cols[1].text_input("Id", key=id_key, disabled=bool(editing), on_change=_id_edited,
                                  help="a-z, 0-9, - and _; follows the name until you edit it; fixed once saved")
     cols = st.columns([4, 1], vertical_alignment="bottom")

@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from lib.rules import (
-    BOUNDS,
     VERDICTS,
     WHOLE_FIELDS,
     explain_track,
@@ -17,6 +16,7 @@ from lib.rules import (
     near_misses,
     parse_rule,
     relax,
+    relaxable,
     rule_to_text,
     search_tracks,
     selection_conditions,
@@ -96,7 +96,7 @@ def render_near_misses(library, version: int, rule, set_value: Callable[[str, ob
             cols[1].markdown(f"**+{miss.extra:,}** tracks")
             key = f"{EXPLAIN_KEY}.near.{i}"
             show = cols[2].toggle("list", key=key, disabled=miss.extra == 0)
-            if miss.condition.operator.value in BOUNDS and not isinstance(miss.condition.value, bool):
+            if relaxable(miss.condition):
                 _relax_table(library, version, rule, miss, i, set_value)
             if show:
                 st.dataframe(near_miss_tracks(library, rule, miss.path, LIST_COLUMNS, limit=200), hide_index=True,

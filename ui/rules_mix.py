@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.errors import AutoPlaylistsError
 from lib.rules import describe_rule, freeze_rule, list_rules, parse_rule, referenced
 
 KEY = "rules"
@@ -177,8 +178,13 @@ def render_outcome(preview) -> None:
 
 def render_freeze(library, editing: str | None, load) -> None:
     if st.button("Freeze", key=f"{KEY}.freeze", disabled=not editing,
-                 help="save this rule's current playlist as a new rule with that fixed track list"):
-        frozen = freeze_rule(library, editing)
+                 help="save the playlist of this rule as saved (not the edits since) as a new rule with that fixed "
+                      "track list"):
+        try:
+            frozen = freeze_rule(library, editing)
+        except AutoPlaylistsError as exc:     # e.g. it refers to a rule that was deleted since
+            st.error(f"Not frozen: {exc}")
+            return
         load(frozen.definition(), frozen.id)
         st.session_state[f"{KEY}.flash"] = f"Froze the playlist as “{frozen.name}” ({len(frozen.tracks)} tracks)."
         st.rerun()

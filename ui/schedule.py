@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import autopilot
+from lib.clock import stored_now
 from lib.enrich import FEATURE_PROVIDERS, get_setting, set_setting
 from lib.errors import AutoPlaylistsError
 from ui.state import is_demo
@@ -22,13 +23,12 @@ def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
 
 
-def _state(library, task: str) -> autopilot.TaskState | None:
-    return next((t for t in autopilot.task_states(library) if t.task == task), None)
-
-
-def schedule_editor(library, task: str, *, key: str, pushes: bool = True) -> None:
-    """Edit one task's schedule; shows its last run, outcome and next run."""
-    state = _state(library, task)
+def schedule_editor(library, task: str, *, key: str, pushes: bool = True,
+                    states: list[autopilot.TaskState] | None = None) -> None:
+    """Edit one task's schedule (`states`: task_states already read in this run); shows its last run, outcome
+    and next run."""
+    states = autopilot.task_states(library, disabled=True) if states is None else states
+    state = next((t for t in states if t.task == task), None)
     current = state.schedule if state else autopilot.Schedule()
     kinds = list(KIND_LABELS)
     cols = st.columns([2, 1, 1, 1])
@@ -87,7 +87,7 @@ def tasks_frame(states) -> pd.DataFrame:
 
 def _status(library) -> None:
     check = autopilot.last_check(library)
-    now = autopilot.utcnow()
+    now = stored_now()
     pause = autopilot.paused_until(library)
     if pause:
         st.warning(f"Paused by Spotify's quota until {_when(pause)}; the first run after that resumes.", icon="⏸️")
@@ -117,9 +117,9 @@ def render_autopilot(library) -> None:
         if rules:
             picked = st.selectbox("Schedule of rule", [s.task for s in rules], key="sched.push.rule",
                                   format_func=lambda t: next(s.label for s in rules if s.task == t))
-            schedule_editor(library, picked, key=f"sched.push.{picked}")
+            schedule_editor(library, picked, key=f"sched.push.{picked}", states=states)
         st.markdown("**Listening history & top tracks** (plays and top ranks for rules)")
-        schedule_editor(library, autopilot.LISTENING_TASK, key="sched.listening", pushes=False)
+        schedule_editor(library, autopilot.LISTENING_TASK, key="sched.listening", pushes=False, states=states)
         runnable = [p for p in FEATURE_PROVIDERS.values() if p.runnable]
         chosen = [p for p in get_setting(library, autopilot.ENRICH_SETTING, []) or [] if p in FEATURE_PROVIDERS]
         picked = st.multiselect("Enrich new tracks before pushing with", [p.id for p in runnable], default=chosen,

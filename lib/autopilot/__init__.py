@@ -11,11 +11,10 @@ from lib.autopilot.tasks import (
     paused_until,
     set_schedule,
     task_states,
-    utcnow,
 )
 
 __all__ = [
     "ENRICH_SETTING", "EXIT_BUSY", "EXIT_FAILED", "EXIT_OK", "EXIT_PAUSED", "KINDS", "LISTENING_TASK", "MODES",
     "WEEKDAYS", "AutopilotBusy", "RunReport", "Schedule", "TaskState", "command", "installation", "instance_lock",
-    "last_check", "paused_until", "rule_task", "run_once", "set_schedule", "task_states", "utcnow",
+    "last_check", "paused_until", "rule_task", "run_once", "set_schedule", "task_states",
 ]

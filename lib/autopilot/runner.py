@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lib.autopilot.tasks import ENRICH_SETTING, TaskState, paused_until, task_states, utcnow
+from lib.autopilot.tasks import ENRICH_SETTING, TaskState, paused_until, task_states
+from lib.clock import stored_now
 from lib.config import Settings
 from lib.errors import AutoPlaylistsError
 from lib.store import create_job, set_job_status, update_job
@@ -38,7 +39,7 @@ class _QuotaStop(Exception):
 
 def run_once(library: Library, settings: Settings, *, now: datetime | None = None, client=None) -> RunReport:
     """Do what is due. Nothing due, or a quota pause in effect: no Spotify request at all."""
-    now = now or utcnow()
+    now = now or stored_now()
     report = RunReport()
     pause = paused_until(library, now)
     if pause is not None:
@@ -147,7 +148,7 @@ def _push(library: Library, client, report: RunReport, task: TaskState, now: dat
     start = client.request_count
     try:
         outcome = push_rule(library, client, task.rule_id, mode=mode, now=now)
-        created = "; playlist created" if outcome.write_calls > outcome.plan.write_calls else ""
+        created = "; playlist created" if outcome.preview.link is None else ""
         status, message = "done", f"{outcome.plan.summary()}{created}" if outcome.write_calls else "up to date"
     except PushNeedsDecision as exc:
         status, message = "skipped", f"not pushed: {exc}"

@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lib.autopilot.schedule import LISTENING_TASK, Schedule, rule_task
+from lib.clock import stored_now
 from lib.errors import ValidationError
 from lib.store import latest_job
 from lib.store.db import Library
 from lib.store.schedule_store import save_schedule, schedule_rows
 
 ENRICH_SETTING = "autopilot.enrich"      # provider ids autopilot runs on new tracks
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -34,14 +31,15 @@ class TaskState:
         return self.task.removeprefix("rule:") if self.task.startswith("rule:") else None
 
 
-def task_states(library: Library, now: datetime | None = None) -> list[TaskState]:
-    """The listening task, then every enabled rule, with when each runs next (disabled rules never run)."""
+def task_states(library: Library, now: datetime | None = None, *, disabled: bool = False) -> list[TaskState]:
+    """The listening task, then every enabled rule (every rule with `disabled`, for showing a disabled
+    rule's saved schedule), with when each runs next; disabled rules never run."""
     from lib.rules.repo import list_rules
 
-    now = now or utcnow()
+    now = now or stored_now()
     rows = schedule_rows(library)
     tasks = [(LISTENING_TASK, "Listening history & top tracks")]
-    tasks += [(rule_task(s.rule_id), s.name) for s in list_rules(library) if s.enabled]
+    tasks += [(rule_task(s.rule_id), s.name) for s in list_rules(library) if s.enabled or disabled]
     paused = paused_until(library, now)
     out = []
     for task, label in tasks:
@@ -70,7 +68,7 @@ def set_schedule(library: Library, task: str, schedule: Schedule) -> None:
 
 def paused_until(library: Library, now: datetime | None = None) -> datetime | None:
     """The end of a quota pause still in effect (from the last autopilot run or sync), else None."""
-    now = now or utcnow()
+    now = now or stored_now()
     ends = [job.paused_until for job in (latest_job(library, "autopilot"), latest_job(library, "sync"))
             if job is not None and job.status == "paused" and job.paused_until]
     until = max(ends, default=None)

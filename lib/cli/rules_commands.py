@@ -87,7 +87,7 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 
-def _pick_rule(args):
+def _pick_rule(args, library):
     """(the rule, the rules it may refer to besides the saved ones)."""
     from lib.rules import get_rule, parse_rules_file, rule_from_text
 
@@ -96,7 +96,7 @@ def _pick_rule(args):
     if not args.rule:
         raise ValidationError("give --rule ID (with --rules FILE or --saved) or --query TEXT")
     if args.saved or not args.rules:
-        stored = get_rule(_library(args), args.rule)
+        stored = get_rule(library, args.rule)
         if stored.rule is None:
             raise ValidationError(f"saved rule {args.rule!r} is invalid: {'; '.join(stored.errors)}")
         return stored.rule, {}
@@ -108,7 +108,7 @@ def _pick_rule(args):
     raise ValidationError(f"no rule {args.rule!r} in {args.rules} (rules there: {known})")
 
 
-def _now_and_rule(args):
+def _now_and_rule(args, library):
     """(--now, the rule, the rules it may refer to)."""
     from lib.rules.semantics import normalize_now
 
@@ -116,14 +116,14 @@ def _now_and_rule(args):
         now = normalize_now(args.now) if args.now else None
     except ValueError:
         raise ValidationError(f"--now {args.now!r} is not an ISO-8601 date or time") from None
-    return (now, *_pick_rule(args))
+    return (now, *_pick_rule(args, library))
 
 
 def cmd_explain(args) -> int:
     from lib.rules import explain_track, find_track
 
-    now, rule, others = _now_and_rule(args)
     library = _library(args)
+    now, rule, others = _now_and_rule(args, library)
     result = explain_track(library, rule, find_track(library, args.track), now, others)
     track = result.track
     print(f"“{track['title']}” by {track['artist']} ({track['track_id']}) — rule {rule.id}")
@@ -136,8 +136,8 @@ def cmd_explain(args) -> int:
 def cmd_near_misses(args) -> int:
     from lib.rules import near_miss_tracks, near_misses
 
-    now, rule, _others = _now_and_rule(args)
     library = _library(args)
+    now, rule, _others = _now_and_rule(args, library)
     matched, misses = near_misses(library, rule, now)
     if args.list is not None:
         if not 1 <= args.list <= len(misses):
@@ -158,8 +158,8 @@ def cmd_near_misses(args) -> int:
 def cmd_preview(args) -> int:
     from lib.rules import rule_outcome, track_records
 
-    now, rule, others = _now_and_rule(args)
     library = _library(args)
+    now, rule, others = _now_and_rule(args, library)
     outcome = rule_outcome(library, rule, now, others)
     # What the preview says about a mix or a separation goes to stderr; stdout stays the playlist.
     for part in outcome.parts:

@@ -15,6 +15,7 @@ from lib.demo.sources import REFERENCE_TIME
 from lib.rules.examples import install_example_rules
 from lib.store import Library, is_file_target, open_library
 from lib.store.catalog import replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
+from lib.store.jobs import pid_alive
 from lib.store.listening_store import store_plays
 
 DEMO_PROVIDER = "demo"
@@ -67,21 +68,11 @@ def _remove_db_files(path: Path) -> None:
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)  # DuckDB's spill folder
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def _remove_stale_builds(final: Path) -> None:
     """Partial files of builds whose process is gone (killed): `.NAME.PID.building` next to the target."""
     for partial in final.parent.glob(f".{final.name}.*.building"):
         pid = partial.name[len(final.name) + 2:-len(".building")]
-        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             _remove_db_files(partial)
 
 

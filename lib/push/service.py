@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from lib.clock import stored_now
 from lib.errors import AutoPlaylistsError
 from lib.push import remote
 from lib.push.apply import (
@@ -70,10 +70,6 @@ class PushOutcome:
     push_id: int | None = None
     playlist_id: str | None = None
     messages: list[str] = field(default_factory=list)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def read_linked(client, link: PlaylistLink, library=None) -> remote.PlaylistState:
@@ -174,7 +170,7 @@ def _execute(library, client, target: RuleTarget, link, state, plan: PushPlan, k
         last = push_store.last_done_push(library, target.rule_id, link.playlist_id)
         if last is not None and last.snapshot_after == state.snapshot_id:
             # Nothing changed anywhere: no history row for cron's no-op runs.
-            push_store.mark_up_to_date(library, target.rule_id, state.snapshot_id, _now())
+            push_store.mark_up_to_date(library, target.rule_id, state.snapshot_id, stored_now())
             return PushOutcome(outcome.preview, plan, outcome.mode, False, 0, None, link.playlist_id,
                                outcome.messages)
         # Changed on Spotify but nothing to do: record the state, so later pushes know it.
@@ -204,11 +200,11 @@ def _execute(library, client, target: RuleTarget, link, state, plan: PushPlan, k
     except PushInterrupted as exc:
         push_store.record_push(library, **record, status="partial", after_uris=exc.after,
                                snapshot_after=exc.snapshot_id, write_calls=exc.write_calls + extra_calls,
-                               message=str(exc.cause), pushed_at=_now())
+                               message=str(exc.cause), pushed_at=stored_now())
         raise
     push_id = push_store.record_push(library, **record, status="done", after_uris=plan.after,
                                      snapshot_after=result.snapshot_id, write_calls=result.write_calls + extra_calls,
-                                     message=plan.summary(), pushed_at=_now())
+                                     message=plan.summary(), pushed_at=stored_now())
     return PushOutcome(outcome.preview, plan, outcome.mode, False, result.write_calls + extra_calls, push_id,
                        playlist_id, outcome.messages)
 

@@ -34,8 +34,9 @@ from lib.rules.models import (
     RuleRef,
     RulesFile,
     SortKey,
+    free_id,
 )
-from lib.rules.near_miss import BOUNDS, NearMiss, near_miss_tracks, near_misses, relax
+from lib.rules.near_miss import BOUNDS, NearMiss, near_miss_tracks, near_misses, relax, relaxable
 from lib.rules.operators import OP_LABELS, Operator, operator_label
 from lib.rules.operators import TABLE as OPERATOR_TABLE
 from lib.rules.parse import RuleValidationError, dump_rules_file, parse_rule, parse_rules_file
@@ -59,15 +60,15 @@ from lib.rules.selection import WHOLE_FIELDS, selection_conditions
 __all__ = [
     "MAX_NUMBER",
     "BOUNDS", "VERDICTS", "WHOLE_FIELDS", "Explanation", "NearMiss", "QueryTextError", "explain_track", "find_track",
-    "near_miss_tracks", "near_misses", "parse_query", "relax", "rule_from_text", "rule_to_text", "search_tracks",
-    "selection_conditions",
+    "near_miss_tracks", "near_misses", "parse_query", "relax", "relaxable", "rule_from_text", "rule_to_text",
+    "search_tracks", "selection_conditions",
     "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",
     "OPERATORS_BY_TYPE", "OPERATOR_TABLE", "OP_LABELS", "Operator", "PartResult", "PlaylistRuleSet", "Preview",
     "PreviewTooSlow", "RuleCondition", "RuleGroup", "RuleNotFoundError", "RuleRef", "RuleValidationError",
     "RulesFile", "SortKey", "StoredRule", "available_fields", "check_cycles", "compile_rule", "compile_where",
     "condition_holds", "delete_rule", "describe_condition", "describe_rule", "distribution", "dump_rules_file",
-    "duplicate_rule", "evaluate_rule", "evaluate_tracks", "export_rules", "field_info", "freeze_rule", "get_rule",
-    "group_holds", "import_rules", "install_example_rules", "list_rules", "load_tracks", "matches_rules",
+    "duplicate_rule", "evaluate_rule", "evaluate_tracks", "export_rules", "free_id", "field_info", "freeze_rule",
+    "get_rule", "group_holds", "import_rules", "install_example_rules", "list_rules", "load_tracks", "matches_rules",
     "operator_label", "ordered_track_ids", "parse_rule", "parse_rules_file", "preview_rule", "preview_stats",
     "referenced", "rule_outcome", "rule_records", "save_rule", "set_rule_enabled", "track_records",
 ]

@@ -28,6 +28,11 @@ class _Params:
         return f"${name}"
 
 
+def in_ids(placeholder: str = "$ids") -> str:
+    """A test that the track is one of a list bound at `placeholder` (a list of ids, maybe empty)."""
+    return f"track_id IN (SELECT unnest(CAST({placeholder} AS VARCHAR[])))"
+
+
 def _ident(name: str) -> str:
     # Only names from the field registry reach here; quoting keeps e.g. "key" unambiguous.
     if name not in TRACK_VIEW_COLUMNS and name not in SEARCH_COLUMNS:
@@ -100,7 +105,7 @@ def compile_ref(ref: RuleRef, p: _Params) -> str:
     if ref.rule_id not in p.refs:
         raise ValueError(f"rule {ref.rule_id!r} was not resolved before compiling (use lib.rules.refs)")
     # A semi-join on a hash table: list_contains would scan the list once per row.
-    test = f"track_id IN (SELECT unnest(CAST({p.add(list(p.refs[ref.rule_id]))} AS VARCHAR[])))"
+    test = in_ids(p.add(list(p.refs[ref.rule_id])))
     return f"(NOT {test})" if ref.negated else f"({test})"
 
 

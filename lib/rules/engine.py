@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from lib.errors import AutoPlaylistsError
-from lib.rules.compile import _Params, compile_group, compile_rule, counted_sql
+from lib.rules.compile import _Params, compile_group, compile_rule, counted_sql, in_ids
 from lib.rules.fields import FIELDS, field_info
 from lib.rules.models import PlaylistRuleSet
 from lib.rules.parse import parse_rule
@@ -143,8 +143,8 @@ def _outcome_preview(library: Library, outcome: Outcome, cols: list[str], rows: 
     with library.cursor() as cur:
         frame = cur.execute(sql, params).df()
         duration, total = cur.execute(
-            "SELECT coalesce(sum(duration_ms) FILTER (WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))),"
-            " 0), count(*) FROM track_view", {"ids": outcome.ids}).fetchone()
+            f"SELECT coalesce(sum(duration_ms) FILTER (WHERE {in_ids()}), 0), count(*) FROM track_view",
+            {"ids": outcome.ids}).fetchone()
     return Preview(frame, len(outcome.ids), outcome.matched, int(total), int(duration), tuple(outcome.notes),
                    tuple(outcome.parts))
 
@@ -196,7 +196,7 @@ def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", 
     p = _Params()
     now = normalize_now(now)
     if ids is not None:    # a rule evaluated beforehand (a mix, a fixed list...): its playlist
-        head, selected = "", f"track_id IN (SELECT unnest(CAST({p.add(list(ids))} AS VARCHAR[])))"
+        head, selected = "", in_ids(p.add(list(ids)))
     elif scope == "matched":
         head, selected = "", compile_group(rule.match, now, p)
     else:

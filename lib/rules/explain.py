@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lib.errors import ValidationError
-from lib.rules.compile import _Params, compile_condition, compile_group, compile_ref, dedupe_key
+from lib.rules.compile import _Params, compile_condition, compile_group, compile_ref, dedupe_key, in_ids
 from lib.rules.describe import describe_condition, describe_ref
+from lib.rules.evaluate import field_value
 from lib.rules.fields import field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup, RuleRef
-from lib.rules.playlist import Run, referenced
+from lib.rules.playlist import Run
 from lib.rules.semantics import normalize_now
 from lib.store.track_view import TRACK_VIEW_COLUMNS
 
@@ -119,13 +120,6 @@ def _nodes(node, path: str = "match"):
             yield from _nodes(child, f"{path}.conditions[{i}]")
 
 
-def _value(cond: RuleCondition, row: dict):
-    info = field_info(cond.field, cond.operator.value, cond.value)
-    if info.custom_column:
-        return dict(row.get(info.custom_column) or {}).get(cond.field[2:])
-    return row.get(cond.field)
-
-
 def _blame(check: Check, want: bool = True) -> list[Check]:
     """The conditions whose result made `check` differ from `want`."""
     if check.held == want:
@@ -166,7 +160,7 @@ def explain_track(library: Library, rule: PlaylistRuleSet, track_id: str, now=No
     step that decided, from the playlists the engine builds (`rules`: where in_rule and mix parts look first)."""
     now = normalize_now(now)
     run = Run(library, now, rules)
-    p = _Params({target: run.ids_of(target) for target in referenced(rule) if not rule.mix})
+    p = _Params(run.refs(rule))
     nodes = list(_nodes(rule.match))
     tests = [compile_group(n, now, p) if isinstance(n, RuleGroup) else compile_ref(n, p) if isinstance(n, RuleRef)
              else compile_condition(n, now, p) for _, n in nodes]
@@ -177,21 +171,23 @@ def explain_track(library: Library, rule: PlaylistRuleSet, track_id: str, now=No
     if got is None:
         raise ValidationError(f"no track {track_id!r} in this library")
     row = dict(zip(_COLUMNS, got, strict=False))
-    root = _tree(nodes, got[len(_COLUMNS):], row)
+    root = _tree(nodes, got[len(_COLUMNS):], row, now)
     track = {k: row[k] for k in ("track_id", "uri", "title", "artist")}
     if not root.held:
         return Explanation(track, root, "no_match", failed=_blame(root), rule=rule)
     return _place(library, run, rule, track, root)
 
 
-def _tree(nodes: list, held, row: dict) -> Check:
+def _tree(nodes: list, held, row: dict, now) -> Check:
     checks: dict[str, Check] = {}
     for (path, node), ok in reversed(list(zip(nodes, held, strict=True))):
         if isinstance(node, RuleGroup):
             kids = tuple(checks[f"{path}.conditions[{i}]"] for i in range(len(node.conditions)))
             checks[path] = Check(path, node, bool(ok), children=kids)
         else:
-            checks[path] = Check(path, node, bool(ok), _value(node, row) if isinstance(node, RuleCondition) else None)
+            value = (field_value(row, field_info(node.field, node.operator.value, node.value), now)
+                     if isinstance(node, RuleCondition) else None)
+            checks[path] = Check(path, node, bool(ok), value)
     return checks["match"]
 
 
@@ -212,8 +208,8 @@ def _place(library: Library, run: Run, rule: PlaylistRuleSet, track: dict, root:
             position = ids.index(tid) + 1
             if verdict == "capped":
                 return Explanation(track, root, "capped", position=position, rule=rule)
-            minutes = library.query_one("SELECT sum(coalesce(duration_ms, 0)) FROM track_view WHERE track_id IN"
-                                        " (SELECT unnest(CAST($ids AS VARCHAR[])))", {"ids": ids[:position]})[0]
+            minutes = library.query_one(f"SELECT sum(coalesce(duration_ms, 0)) FROM track_view WHERE {in_ids()}",
+                                        {"ids": ids[:position]})[0]
             return Explanation(track, root, "limit", position=position, minutes=float(minutes or 0) / 60_000,
                                rule=rule)
     twin = _kept_twin(library, run, rule, tid)
@@ -227,7 +223,7 @@ def _kept_twin(library: Library, run: Run, rule: PlaylistRuleSet, track_id: str)
         return None
     kept = run.outcome(rule.model_copy(update={"limit": None, "max_per_artist": None, "max_per_album": None})).ids
     row = library.query_one(
-        f"SELECT track_id, title, artist FROM track_view WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))"
+        f"SELECT track_id, title, artist FROM track_view WHERE {in_ids()}"
         f" AND list_value({key}) = (SELECT list_value({key}) FROM track_view WHERE track_id = $track) LIMIT 1",
         {"ids": kept, "track": track_id})
     return dict(zip(("track_id", "title", "artist"), row, strict=True)) if row else None

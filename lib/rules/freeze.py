@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from lib.errors import AutoPlaylistsError
 from lib.rules.engine import ordered_track_ids
-from lib.rules.models import PlaylistRuleSet
+from lib.rules.models import PlaylistRuleSet, free_id
 
 
 def frozen_rule(rule: PlaylistRuleSet, track_ids: list[str], taken: set[str], new_id: str | None = None,
@@ -14,10 +14,7 @@ def frozen_rule(rule: PlaylistRuleSet, track_ids: list[str], taken: set[str], ne
     """A rule whose playlist is exactly `track_ids`, named after `rule` (pure; `taken`: ids in use)."""
     day = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
     if new_id is None:
-        stem = f"{rule.id[:50]}-frozen"
-        new_id, n = stem, 2
-        while new_id in taken:
-            new_id, n = f"{stem}-{n}", n + 1
+        new_id = free_id(f"{rule.id[:50]}-frozen", taken)
     elif new_id in taken:
         raise AutoPlaylistsError(f"A rule with id {new_id!r} already exists.")
     return PlaylistRuleSet.model_validate({

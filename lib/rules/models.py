@@ -11,8 +11,16 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 from lib.rules.fields import RANDOM_SORT, SORTABLE_TYPES, field_info
 from lib.rules.limits import limit_error
 from lib.rules.operators import OPERATOR_NAMES, check_value
+from lib.rules.semantics import fold
 
 RULE_ID = r"^[a-z0-9_-]{1,64}$"
+
+
+def free_id(name: str, taken, fallback: str = "rule") -> str:
+    """A rule id made from `name` (accents and case folded, '-' between words) that is not in `taken`:
+    "José Núñez" → "jose-nunez", then "jose-nunez-2", ..."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or fallback
+    return next(c for c in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if c not in taken)
 TRACK_ID = r"^[A-Za-z0-9_:.-]{1,100}$"
 
 # Derived from the operator table: adding an operator there adds it here.

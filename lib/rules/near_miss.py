@@ -6,11 +6,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lib.rules.compile import _order_by, _Params, compile_condition, compile_group
+from lib.rules.compile import _ident, _order_by, _Params, compile_condition, compile_group
 from lib.rules.describe import describe_condition
-from lib.rules.fields import FIELDS
+from lib.rules.engine import _field_expr
+from lib.rules.fields import field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
-from lib.rules.playlist import Run, referenced
+from lib.rules.playlist import Run
 from lib.rules.semantics import normalize_now
 
 if TYPE_CHECKING:
@@ -19,6 +20,13 @@ if TYPE_CHECKING:
     from lib.store import Library
 
 BOUNDS = ("gt", "gte", "lt", "lte", "between")
+
+
+def relaxable(cond: RuleCondition) -> bool:
+    """A bound over a number field: `relax` can count its nearby values."""
+    info = field_info(cond.field, cond.operator.value, cond.value)
+    return (cond.operator.value in BOUNDS and info is not None and info.type == "number"
+            and not isinstance(cond.value, bool))
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,7 @@ def _flags(rule: PlaylistRuleSet, now, p: _Params, extra: dict | None = None):
 
 def _params(library: Library, rule: PlaylistRuleSet, now, rules) -> _Params:
     """Parameters holding the playlists of the rules the match refers to (in_rule, not_in_rule)."""
-    run = Run(library, now, rules)
-    return _Params({target: run.ids_of(target) for target in referenced(rule) if not rule.mix})
+    return _Params(Run(library, now, rules).refs(rule))
 
 
 def near_misses(library: Library, rule: PlaylistRuleSet, now=None, rules=None) -> tuple[int, list[NearMiss]]:
@@ -86,7 +93,7 @@ def near_miss_tracks(library: Library, rule: PlaylistRuleSet, path: str, columns
     p = _params(library, rule, now, rules)
     looser = compile_group(without(rule.match, target), now, p)
     full = compile_group(rule.match, now, p)
-    select = ", ".join(f'"{c}"' for c in columns)
+    select = ", ".join(_ident(c) for c in columns)
     sql = (f"SELECT {select} FROM track_view WHERE {looser} AND NOT {full} ORDER BY {_order_by(rule, p, now)}"
            f" LIMIT {int(limit)}")
     return library.query_df(sql, p.values)
@@ -123,13 +130,12 @@ def relax(library: Library, rule: PlaylistRuleSet, path: str, values: list | Non
     """(value, tracks matching) with the numeric bound at `path` set to each value, in ONE query."""
     now = normalize_now(now)
     target = dict(conditions(rule.match))[path]
-    if target.operator.value not in BOUNDS:
-        raise ValueError(f"{path} is not a numeric bound")
+    if not relaxable(target):
+        raise ValueError(f"{path} is not a bound over a number field")
     if values is None:
-        custom = target.field.startswith("x_") and target.field not in FIELDS
-        column = "custom_num[$key]" if custom else f'"{FIELDS[target.field].name}"'
-        low, high = library.query_one(f"SELECT min({column}), max({column}) FROM track_view",
-                                      {"key": target.field[2:]} if custom else None)
+        q = _Params()
+        column, _ = _field_expr(target.field, q, now)
+        low, high = library.query_one(f"SELECT min({column}), max({column}) FROM track_view", q.values)
         values = relax_values(target, float(low or 0), float(high if high is not None else 1))
     variants = {f"_v{i}": target.model_copy(update={"value": v}) for i, v in enumerate(values)}
     p = _params(library, rule, now, rules)

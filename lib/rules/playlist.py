@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lib.rules.compile import compile_rule, compile_where
+from lib.rules.caps import ARTIST_KEY
+from lib.rules.compile import compile_rule, compile_where, in_ids
 from lib.rules.describe import describe_rule
 from lib.rules.mix import PartResult, combine, quotas
 from lib.rules.models import PlaylistRuleSet, RuleGroup, RuleRef
@@ -107,6 +108,10 @@ class Run:
             self._ids[rule_id] = self.outcome(self.lookup(rule_id)).ids
         return self._ids[rule_id]
 
+    def refs(self, rule: PlaylistRuleSet) -> dict[str, list[str]]:
+        """The playlists of the rules `rule`'s match refers to (in_rule, not_in_rule), by rule id."""
+        return {target: self.ids_of(target) for target in referenced(rule) if not rule.mix}
+
     def outcome(self, rule: PlaylistRuleSet) -> Outcome:
         if self._cur is None:     # the whole run reads through one cursor (opening the file costs)
             with self.library.cursor() as cur:
@@ -117,7 +122,7 @@ class Run:
                     self._cur = None
         self._path.append(rule.id)
         try:
-            refs = {target: self.ids_of(target) for target in referenced(rule) if not rule.mix}
+            refs = self.refs(rule)
             if rule.mix is not None:
                 result = self._mix(rule)
             elif rule.tracks is not None:
@@ -147,7 +152,7 @@ class Run:
 
     def _fixed(self, rule: PlaylistRuleSet) -> Outcome:
         present = {row[0] for row in self._query_rows(
-            "SELECT track_id FROM track_view WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))",
+            f"SELECT track_id FROM track_view WHERE {in_ids()}",
             {"ids": list(rule.tracks)})}
         ids = list(dict.fromkeys(i for i in rule.tracks if i in present))
         result = Outcome(self._limited(rule, ids), len(ids))
@@ -180,8 +185,7 @@ class Run:
         if rule.limit.tracks is not None:
             return ids[: rule.limit.tracks]
         durations = dict(self._query_rows(
-            "SELECT track_id, coalesce(duration_ms, 0) FROM track_view"
-            " WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))", {"ids": ids}))
+            f"SELECT track_id, coalesce(duration_ms, 0) FROM track_view WHERE {in_ids()}", {"ids": ids}))
         budget, total, out = rule.limit.minutes * 60_000, 0, []
         for track in ids:
             total += durations.get(track, 0)
@@ -193,8 +197,8 @@ class Run:
     def _separate(self, rule: PlaylistRuleSet, result: Outcome) -> None:
         k = rule.separate_artists
         artists = result.artists or dict(self._query_rows(
-            "SELECT track_id, nullif(strip_accents(lower(artist)), '') FROM track_view"
-            " WHERE track_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))", {"ids": result.ids}))
+            f"SELECT track_id, nullif({ARTIST_KEY}, '') FROM track_view WHERE {in_ids()}",
+            {"ids": result.ids}))
         done = separate([artists.get(t) for t in result.ids], k)
         result.ids = [result.ids[i] for i in done.order]
         if done.too_close:

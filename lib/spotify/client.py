@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import requests
 import spotipy
 from spotipy.exceptions import SpotifyException, SpotifyOauthError
 
+from lib.clock import stored_now
 from lib.config import Settings
 from lib.spotify.auth import cached_token, make_auth_manager, oauth_failure
 from lib.spotify.errors import (
@@ -74,7 +75,7 @@ class SpotifyClient:
                 if status == 429:
                     wait = _retry_after(exc)
                     if exc.reason == "QUOTA_EXCEEDED" or wait > self.max_short_wait:
-                        until = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=wait)
+                        until = stored_now() + timedelta(seconds=wait)
                         raise QuotaExceeded(wait, until, exc.reason if isinstance(exc.reason, str) else None) \
                             from None
                     rate_waits += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from lib.clock import stored_now
 from lib.spotify.auth import LISTENING_SCOPES
 from lib.spotify.client import SpotifyClient
 from lib.spotify.errors import QuotaExceeded, SpotifyApiError, SpotifyError
@@ -71,14 +72,14 @@ def read_top(library: Library, client: SpotifyClient, terms=TERMS) -> list[str]:
         page = client.top_tracks(term)
         records = [r for r in (track_record(t) for t in page.get("items") or []) if r is not None]
         with library.write() as w:
-            replace_top(w, term, records, datetime.now(UTC).replace(tzinfo=None))
+            replace_top(w, term, records, stored_now())
         done.append(term)
     return done
 
 
 def top_due(library: Library, now: datetime | None = None) -> bool:
     read = listening_summary(library)["top_read_at"]
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or stored_now()
     return any(read.get(term) is None or now - read[term] >= TOP_EVERY for term in TERMS)
 
 

@@ -208,9 +208,6 @@ def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("DELETE FROM track_artists WHERE track_id IN (SELECT DISTINCT track_id FROM _in_credits)")
     cur.execute("INSERT INTO track_artists SELECT DISTINCT ON (track_id, position) track_id, position, artist_id"
                 " FROM _in_credits")
-    # Albums and artists no track refers to any more (e.g. keyed anew by a re-import) are dropped.
-    cur.execute("DELETE FROM albums WHERE album_id NOT IN (SELECT album_id FROM tracks WHERE album_id IS NOT NULL)")
-    cur.execute("DELETE FROM artists WHERE artist_id NOT IN (SELECT artist_id FROM track_artists)")
 
 
 def upsert_source(cur: duckdb.DuckDBPyConnection, src: SourceRecord) -> None:

@@ -49,13 +49,20 @@ def owner_alive(owner: str | None) -> bool:
     host, pid, start = ([""] * 3 + owner.rsplit(":", 2))[-3:]
     if host != _host():
         return True
-    try:
-        os.kill(int(pid), 0)
-    except PermissionError:
-        pass                       # alive, another user's
-    except (OSError, ValueError):
+    if not pid.isdigit() or not pid_alive(int(pid)):
         return False
     return not start or _process_start(int(pid)) in ("", start)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id runs (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,9 @@ def reset_manual_labels(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str]
                         classes: Iterable[str] = LABEL_CLASSES) -> int:
     """Drop manual labels (for the given tracks, or all); computed classes show again. Returns how many."""
     params = {"c": [c for c in classes if c in LABEL_CLASSES], "ids": None if track_ids is None else list(track_ids)}
-    return len(cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name IN (SELECT unnest($c))"
-                           " AND ($ids::VARCHAR[] IS NULL OR list_contains($ids::VARCHAR[], track_id)) RETURNING 1",
-                           params).fetchall())
+    return cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name IN (SELECT unnest($c))"
+                       " AND ($ids::VARCHAR[] IS NULL OR list_contains($ids::VARCHAR[], track_id))",
+                       params).fetchone()[0]
 
 
 def label_rows(library: Library, *, search: str = "", mood: str | None = None, genre_family: str | None = None,

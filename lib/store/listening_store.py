@@ -49,15 +49,13 @@ def store_plays(w: Write, tracks: Sequence[TrackRecord], plays: Sequence[Play], 
     if not plays:
         return 0
     cur = w.cur
-    before = cur.execute("SELECT count(*) FROM plays").fetchone()[0]
     upsert_tracks(cur, _missing(cur, tracks), origin=origin)
-    # One statement (executemany costs a round trip per row); a play already stored is skipped.
-    cur.execute("INSERT INTO plays (track_id, played_at, context_type, context_uri)"
-                " SELECT DISTINCT * FROM (SELECT unnest($t), unnest(CAST($at AS TIMESTAMP[])), unnest($ct),"
-                " unnest($cu)) ON CONFLICT DO NOTHING",
-                {"t": [p.track_id for p in plays], "at": [p.played_at for p in plays],
-                 "ct": [p.context_type for p in plays], "cu": [p.context_uri for p in plays]})
-    added = cur.execute("SELECT count(*) FROM plays").fetchone()[0] - before
+    # One statement (executemany costs a round trip per row); a play already stored, or read twice, is skipped.
+    (added,) = cur.execute(
+        "INSERT INTO plays (track_id, played_at, context_type, context_uri) SELECT unnest($t),"
+        " unnest(CAST($at AS TIMESTAMP[])), unnest($ct), unnest($cu) ON CONFLICT DO NOTHING",
+        {"t": [p.track_id for p in plays], "at": [p.played_at for p in plays],
+         "ct": [p.context_type for p in plays], "cu": [p.context_uri for p in plays]}).fetchone()
     w.touch(tracks=[p.track_id for p in plays])
     return added
 

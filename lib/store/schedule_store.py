@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from lib.clock import stored_now
 from lib.store.db import Library
 
 _COLUMNS = ("task", "kind", "every_hours", "at_time", "weekday", "mode", "last_run_at", "last_status",
@@ -24,7 +25,7 @@ def save_schedule(library: Library, task: str, *, kind: str, every_hours: int | 
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task) DO UPDATE SET kind = excluded.kind,"
         " every_hours = excluded.every_hours, at_time = excluded.at_time, weekday = excluded.weekday,"
         " mode = excluded.mode, updated_at = excluded.updated_at",
-        [task, kind, every_hours, at_time, weekday, mode, datetime.now(UTC).replace(tzinfo=None)])
+        [task, kind, every_hours, at_time, weekday, mode, stored_now()])
 
 
 def record_run(cur, task: str, ran_at: datetime | None, status: str, message: str, job_id: int | None) -> None:

@@ -41,9 +41,13 @@ def save_listing(library: Library, records: list[SourceRecord]) -> None:
     if not records:
         return
     with library.write() as w:
+        # track_view shows a source's name and kind only: a listing that changed neither refreshes nothing.
+        shown = {sid: (name, kind) for sid, name, kind in w.cur.execute(
+            "SELECT source_id, name, kind FROM sources WHERE list_contains($ids, source_id)",
+            {"ids": [r.source_id for r in records]}).fetchall()}
         for record in records:
             upsert_source(w.cur, record)
-        w.touch(sources=[r.source_id for r in records])
+        w.touch(sources=[r.source_id for r in records if shown.get(r.source_id) != (r.name, r.kind)])
 
 
 def set_selected(library: Library, source_ids: list[str]) -> None:

@@ -22,7 +22,7 @@ from lib.autopilot import (
     set_schedule,
     task_states,
 )
-from lib.autopilot.tasks import utcnow
+from lib.clock import stored_now as utcnow
 from lib.config import PROJECT_ROOT
 from lib.rules.repo import save_rule
 from lib.spotify import connect_client
@@ -63,6 +63,7 @@ def test_a_due_rule_is_synced_then_pushed_and_every_step_is_a_job(scheduled, fak
     assert parent.requests == report.requests > 0
     row = schedule_rows(scheduled)[rule_task("liked-songs")]
     assert row["last_status"] == "done"
+    assert row["last_message"].endswith("; playlist created")       # the first push made it
     assert row["last_run_at"] is not None
     state = next(t for t in task_states(scheduled) if t.rule_id == "liked-songs")
     assert not state.due

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.autopilot import rule_task, run_once, task_states
 from lib.autopilot.lock import instance_lock, lock_path
-from lib.autopilot.tasks import utcnow
+from lib.clock import stored_now as utcnow
 from lib.rules.repo import save_rule
 from lib.store import open_library
 from lib.store.schedule_store import schedule_rows
@@ -38,15 +38,22 @@ def env(fake_spotify, tmp_path, monkeypatch):
     return make
 
 
+@pytest.fixture
+def with_rule(env):
+    """Settings and library of a connected app with the saved Liked Songs rule."""
+    settings = env()
+    lib = open_library(settings.db)
+    save_rule(lib, LIKED_RULE)
+    return settings, lib
+
+
 def _texts(at) -> str:
     return " ".join(e.value for kind in ("markdown", "caption", "warning", "success", "error", "info")
                     for e in getattr(at, kind))
 
 
-def test_push_page_sets_a_rule_schedule_and_shows_how_to_turn_autopilot_on(env):
-    settings = env()
-    lib = open_library(settings.db)
-    save_rule(lib, LIKED_RULE)
+def test_push_page_sets_a_rule_schedule_and_shows_how_to_turn_autopilot_on(with_rule):
+    _, lib = with_rule
     at = _page("playlists").run()
     assert not at.exception
     assert "Autopilot has never run" in _texts(at)
@@ -70,10 +77,8 @@ def test_push_page_sets_a_rule_schedule_and_shows_how_to_turn_autopilot_on(env):
     assert (listening["kind"], listening["weekday"], listening["at_time"]) == ("weekly", 4, "07:00")
 
 
-def test_push_page_says_autopilot_is_on_after_a_run_and_shows_the_outcome(env, fake_spotify):
-    settings = env()
-    lib = open_library(settings.db)
-    save_rule(lib, LIKED_RULE)
+def test_push_page_says_autopilot_is_on_after_a_run_and_shows_the_outcome(with_rule, fake_spotify):
+    settings, lib = with_rule
     from lib.autopilot import Schedule, set_schedule
 
     set_schedule(lib, rule_task("liked-songs"), Schedule("daily", at_time="06:30"))
@@ -92,10 +97,8 @@ def test_push_page_says_autopilot_is_on_after_a_run_and_shows_the_outcome(env, f
     assert "— done:" in _texts(at)
 
 
-def test_rules_page_has_the_schedule_of_the_saved_rule(env):
-    settings = env()
-    lib = open_library(settings.db)
-    save_rule(lib, LIKED_RULE)
+def test_rules_page_has_the_schedule_of_the_saved_rule(with_rule):
+    _, lib = with_rule
     at = _page("rules").run()
     assert not at.exception
     task = rule_task("liked-songs")
@@ -183,3 +186,16 @@ def test_rules_page_builds_sorts_and_charts_a_rule_on_plays_last_30_days(demo_li
     at.selectbox(key="rules.g1.chart_field").select(label).run()
     assert not at.exception
     assert "plays_last_30_days" in [s.value for s in at.selectbox if s.key.endswith(".field")]
+
+
+def test_a_disabled_rule_shows_its_saved_schedule_on_the_rules_page(env):
+    from lib.autopilot import Schedule, set_schedule
+
+    settings = env()
+    lib = open_library(settings.db)
+    save_rule(lib, {**LIKED_RULE, "enabled": False})
+    set_schedule(lib, rule_task("liked-songs"), Schedule("daily", at_time="06:30"))
+    at = _page("rules").run()
+    assert not at.exception
+    assert at.selectbox(key="sched.rules.liked-songs.kind").value == "daily"
+    assert rule_task("liked-songs") not in {t.task for t in task_states(lib)}     # it never runs

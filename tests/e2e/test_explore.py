@@ -5,13 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 
 from playwright.sync_api import expect
 
 from tests.e2e.harness import demo_env, open_demo, streamlit_server, wait_for_app
 
 PAGES = ("Explore", "Sources & import", "Enrich", "Rules", "Push", "Connect & sync", "Jobs")
+
+
+def _search(page, text: str):
+    """Search Explore for `text`; the "… matching tracks" caption and the number it shows once updated."""
+    counter = page.get_by_text(re.compile(r"matching tracks")).first
+    everything = counter.inner_text()
+    search = page.get_by_label("Search title, artist or album")
+    search.fill(text)
+    search.press("Enter")
+    expect(counter).not_to_have_text(everything)
+    wait_for_app(page)
+    return counter, int(counter.inner_text().split(" ")[0].replace(",", ""))
 
 
 def test_pages_open_and_explore_downloads_csv(page, demo_library, tmp_path):
@@ -26,15 +37,7 @@ def test_pages_open_and_explore_downloads_csv(page, demo_library, tmp_path):
 
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Explore").click()
         wait_for_app(page)
-        counter = page.get_by_text(re.compile(r"matching tracks")).first
-        everything = counter.inner_text()
-        search = page.get_by_label("Search title, artist or album")
-        search.fill("golden")
-        search.press("Enter")
-        expect(counter).not_to_have_text(everything)
-        wait_for_app(page)
-        caption = counter.inner_text()
-        total = int(caption.split(" ")[0].replace(",", ""))
+        _, total = _search(page, "golden")
         assert total > 0
         with page.expect_download() as info:
             page.get_by_role("button", name=re.compile("Download these")).click()
@@ -50,23 +53,15 @@ def test_accent_free_search_finds_accented_titles_and_save_as_rule_opens_them(pa
     from lib.rules import get_rule, ordered_track_ids
     from lib.store import open_library
 
-    demo = tmp_path / "demo-save.duckdb"
-    shutil.copy(demo_library.target, demo)
-    library = open_library(str(demo))
-    track_id = library.query_one("SELECT min(track_id) FROM track_view")[0]
-    library.execute("UPDATE track_view SET title = 'Canción de José Núñez' WHERE track_id = ?", [track_id])
-    env = {"AUTOPLAYLISTS_DEMO_DB": str(demo), "AUTOPLAYLISTS_DB": str(tmp_path / "mine.duckdb"),
-           "SPOTIFY_TOKEN_CACHE": str(tmp_path / "token.json")}
+    env = demo_env(demo_library, tmp_path, "demo-save")
+    library = open_library(env["AUTOPLAYLISTS_DEMO_DB"])
+    track_id = library.query_one("SELECT min(track_id) FROM tracks")[0]
+    with library.write() as w:
+        w.cur.execute("UPDATE tracks SET title = 'Canción de José Núñez' WHERE track_id = ?", [track_id])
+        w.touch(tracks=[track_id])
     with streamlit_server(env, log_path=tmp_path / "streamlit.log") as url:
         open_demo(page, url)
-        counter = page.get_by_text(re.compile(r"matching tracks")).first
-        everything = counter.inner_text()
-        search = page.get_by_label("Search title, artist or album")
-        search.fill("jose nunez")
-        search.press("Enter")
-        expect(counter).not_to_have_text(everything)
-        wait_for_app(page)
-        found = int(counter.inner_text().split(" ")[0].replace(",", ""))
+        _, found = _search(page, "jose nunez")
         assert 1 <= found < 50
         page.get_by_role("button", name="Save as rule").click()
         page.get_by_role("heading", name="Rules").wait_for()

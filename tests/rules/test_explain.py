@@ -123,3 +123,13 @@ def test_explain_names_the_deciding_step(library):
     assert find_track(library, "https://open.spotify.com/track/c?si=1") == "c"
     with pytest.raises(ValidationError, match="no track 'zz'"):
         find_track(library, "zz")
+
+
+def test_explain_shows_the_counted_value_of_a_counted_field(library):
+    """plays_last_30_days is counted from the track's play times at `now`, as the rule counts it."""
+    write_tracks(library, [{"track_id": "a", "title": "Love", "artist": "X",
+                            "play_times": [datetime(2026, 1, 2), datetime(2025, 12, 20), datetime(2025, 6, 1)]}])
+    rule = parse_rule({"id": "r", "name": "R", "match": {"conditions": [
+        {"field": "plays_last_30_days", "operator": "gte", "value": 2}]}})
+    check = explain_track(library, rule, "a", now=NOW).root.children[0]
+    assert (check.held, check.value) == (True, 2)

@@ -74,3 +74,16 @@ def test_near_misses_and_relax_in_one_click(app):
     assert _metric(at, "Matching") == expected
     bound = next(n for n in at.number_input if n.key.endswith(".acousticness.gte.v"))
     assert bound.value == pytest.approx(value)
+
+
+def test_near_misses_of_date_ranges_and_play_counts_show_without_an_error(app):
+    """A date range has no nearby values to count; a counted field (plays in the last 30 days) has."""
+    at, _ = app
+    at.button_group(key="rules.mode").set_value("JSON").run()
+    at.text_area(key="rules.text.value").set_value(json.dumps({"id": "dates", "name": "Dates", "match": {
+        "operator": "or", "conditions": [
+            {"field": "release_date", "operator": "between", "value": ["2010-01-01", "2015-12-31"]},
+            {"field": "plays_last_30_days", "operator": "gte", "value": 2}]}})).run()
+    assert not at.exception
+    relax = {b.key.split(".")[3] for b in at.button if b.key and b.key.startswith("rules.explain.relax.")}
+    assert relax == {"1"}          # the play count's nearby values; none for the date range

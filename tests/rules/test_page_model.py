@@ -87,3 +87,14 @@ def test_in_rule_row_and_a_cycle_is_refused_on_save(app):
     at.button(key="rules.save").click().run()
     assert any("cycle: calm-acoustic → uses-calm → calm-acoustic" in e.value for e in at.error)
     assert before == get_rule(library, "calm-acoustic").rule    # nothing was saved
+
+
+def test_freezing_a_rule_whose_referenced_rule_is_gone_says_so(app):
+    at, library = app
+    save_rule(library, {"id": "refers", "name": "Refers", "match": {"conditions": [{"in_rule": "jazz-cafe"}]}})
+    library.execute("DELETE FROM rules WHERE rule_id = 'jazz-cafe'")
+    at.run()
+    at.selectbox(key="rules.picker").set_value("refers").run()
+    at.button(key="rules.freeze").click().run()
+    assert not at.exception
+    assert any("Not frozen" in e.value and "'jazz-cafe'" in e.value for e in at.error)
