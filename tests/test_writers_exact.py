@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
@@ -27,12 +28,12 @@ from lib.store.catalog import (
     Membership,
     SourceRecord,
     TrackRecord,
-    record_ids,
     replace_source_tracks,
     upsert_source,
     upsert_tracks,
     write_enrichment_values,
 )
+from lib.store.listening_store import Play, store_plays
 from lib.store.sync_store import retire_playlists, save_listing
 from tests.track_table import assert_track_table_exact
 
@@ -77,9 +78,10 @@ SOURCES = ["liked", "p1"]
 names = st.sampled_from(["Nova", "Növa", "Zed", "東京", ""]).filter(bool)
 
 
-def _record(track_id, artist_ids, album_id, title):
-    return TrackRecord(track_id, title, [(a, a.upper()) for a in artist_ids], album_id=album_id,
-                       album_name=album_id.upper(), release_date="2001")
+def _record(track_id, artist_ids, album_id, title, spelling=""):
+    """`spelling` renames the artists and the album as Spotify might (their other tracks must follow)."""
+    return TrackRecord(track_id, title, [(a, a.upper() + spelling) for a in artist_ids], album_id=album_id,
+                       album_name=album_id.upper() + spelling, release_date="2001")
 
 
 members = st.tuples(st.just("members"), st.sampled_from(SOURCES), st.lists(st.sampled_from(TRACKS), max_size=6))
@@ -88,7 +90,10 @@ ops = st.one_of(
     st.tuples(st.just("tracks"), st.lists(st.tuples(st.sampled_from(TRACKS),
                                                     st.lists(st.sampled_from(ARTISTS), min_size=1, max_size=2,
                                                              unique=True),
-                                                    st.sampled_from(ALBUMS), names), min_size=1, max_size=4)),
+                                                    st.sampled_from(ALBUMS), names, st.sampled_from(["", "!"])),
+                                          min_size=1, max_size=4)),
+    # A play of a track the library lacks adds it, perhaps with a new spelling of its artist.
+    st.tuples(st.just("plays"), st.sampled_from(TRACKS), st.sampled_from(ARTISTS), st.sampled_from(["", "!"])),
     st.tuples(st.just("rename_artist"), st.sampled_from(ARTISTS), names),
     st.tuples(st.just("rename_album"), st.sampled_from(ALBUMS), names, st.integers(1950, 2030)),
     st.tuples(st.just("rename_source"), st.sampled_from(SOURCES[1:]), names),
@@ -117,8 +122,11 @@ def _apply(library, op) -> None:
         cur = w.cur
         if kind == "tracks":
             records = [_record(*spec) for spec in args[0]]
-            upsert_tracks(cur, records, "spotify")
-            w.touch(**record_ids(records))
+            w.touch(**upsert_tracks(cur, records, "spotify"))
+        elif kind == "plays":
+            track, artist, spelling = args
+            store_plays(w, [_record(track, [artist], ALBUMS[0], track.upper(), spelling)],
+                        [Play(track, datetime(2026, 1, 1))])
         elif kind == "rename_artist":
             cur.execute("UPDATE artists SET name = ? WHERE artist_id = ?", [args[1], args[0]])
             w.touch(artists=[args[0]])
@@ -140,7 +148,7 @@ def _apply(library, op) -> None:
                 EnrichmentValue(track, "genres", "test", "online", list_value=genres)])
             w.touch(tracks=[track])
         elif kind == "delete":
-            for table in ("source_tracks", "track_artists", "enrichment_values", "classifications", "tracks"):
+            for table in ("source_tracks", "track_artists", "enrichment_values", "classifications", "plays", "tracks"):
                 cur.execute(f"DELETE FROM {table} WHERE track_id = ?", [args[0]])  # fixed table names
             w.touch(tracks=[args[0]])
 
@@ -180,3 +188,36 @@ def test_a_playlist_listing_that_changed_nothing_shown_refreshes_no_track(demo_l
     assert refreshed[0]                     # those tracks only
     assert_track_table_exact(demo_library)
     save_listing(demo_library, [SourceRecord(sid, kind, name, origin="demo")])
+
+
+def _refreshes(calls: list):
+    real = unit_of_work.refresh_track_view
+
+    def spy(cur, ids=None):
+        calls.append(None if ids is None else sorted(ids))
+        real(cur, ids)
+
+    return patch.object(unit_of_work, "refresh_track_view", spy)
+
+
+def test_tracks_written_again_refresh_only_themselves_unless_an_artist_or_album_changed():
+    library = open_library(":memory:")
+    calls: list = []
+    with patch.object(unit_of_work, "FULL_REFRESH_SHARE", 1.0), _refreshes(calls):
+        _apply(library, ("tracks", [(t, ["a0"], "al0", t.upper()) for t in TRACKS]))
+        _apply(library, ("tracks", [("t0", ["a0"], "al0", "T0")]))          # a sync that changed nothing
+        assert calls[-1] == ["t0"]
+        _apply(library, ("tracks", [("t0", ["a0"], "al0", "T0", "!")]))     # the artist and album renamed
+        assert calls[-1] == sorted(TRACKS)
+    assert {r[0] for r in library.query("SELECT artist || ' / ' || album FROM track_view")} == {"A0! / AL0!"}
+    assert_track_table_exact(library)
+
+
+def test_a_play_of_a_new_track_under_an_artists_new_name_renames_the_artists_other_tracks():
+    library = open_library(":memory:")
+    _apply(library, ("tracks", [("t0", ["a0"], "al0", "T0"), ("t1", ["a0"], "al1", "T1")]))
+    with patch.object(unit_of_work, "FULL_REFRESH_SHARE", 1.0), library.write() as w:
+        store_plays(w, [_record("t2", ["a0"], "al1", "T2", "!")], [Play("t2", datetime(2026, 1, 1))])
+    assert library.query("SELECT track_id, artist FROM track_view ORDER BY 1") == [
+        ("t0", "A0!"), ("t1", "A0!"), ("t2", "A0!")]
+    assert_track_table_exact(library)

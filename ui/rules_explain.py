@@ -82,9 +82,16 @@ def render_explain(library, rule, picked: str | None) -> None:
             st.caption("Select a row of the preview table, or search a track above.")
 
 
+NEAR_KEY = f"{EXPLAIN_KEY}.near"
+
+
 def render_near_misses(library, version: int, rule, set_value: Callable[[str, object], None]) -> None:
-    """Per condition: how many tracks fail only it, a list of them, and nearby values of numeric bounds."""
-    with st.expander("Near misses: what each condition keeps out"):
+    """Per condition: how many tracks fail only it, a list of them, and nearby values of numeric bounds
+    (worked out only while the panel is open: a rule edit need not wait for them)."""
+    panel = st.expander("Near misses: what each condition keeps out", key=NEAR_KEY, on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         matched, misses = _near(library, library.target, version, _rule_json(rule))
         if not misses:
             st.caption("This rule has no conditions.")

@@ -88,7 +88,7 @@ def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 30
         library = _open(target)
         with library.write() as w:
             for table in ("source_tracks", "sources", "track_artists", "tracks", "artists", "albums",
-                          "enrichment_values"):
+                          "enrichment_values", "enrichment_status", "classifications", "plays", "top_tracks"):
                 w.cur.execute(f"DELETE FROM {table}")  # fixed whitelist of table names
             w.touch_all()
         write_demo(library, data, seed)

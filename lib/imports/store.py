@@ -18,7 +18,6 @@ from lib.store import Library, create_job, set_job_status
 from lib.store.catalog import SourceRecord, parse_release_date, upsert_source
 from lib.store.import_staging import (
     STAGED_SCHEMA,
-    affected_track_ids,
     create_import_staging,
     prepare_staged_import,
     replace_source_from_staging,
@@ -177,13 +176,13 @@ def import_exportify_csv(library: Library, data: bytes | str | Path, *, file_nam
                                   episode_count=parsed.episode_count, unavailable_count=parsed.unavailable_count,
                                   errors=parsed.errors.shown, error_count=parsed.errors.count,
                                   warnings=parsed.warnings.shown, warning_count=parsed.warnings.count, job_id=job_id)
-            tracks, known = prepare_staged_import(cur, source.source_id, PROVIDER)
+            tracks, known = prepare_staged_import(cur, PROVIDER)
             upsert_source(cur, source)
             replace_source_from_staging(cur, source.source_id, local_count=parsed.local_count,
                                         episode_count=parsed.episode_count, null_count=parsed.unavailable_count)
-            upsert_staged_catalog(cur)
+            written = upsert_staged_catalog(cur)
             write_staged_values(cur, PROVIDER, PRECEDENCE["file"], PROVIDER_VERSION)
-            w.touch(tracks=affected_track_ids(cur), sources=[source.source_id])
+            w.touch(sources=[source.source_id], **written)
             result.tracks, result.new_tracks = tracks, tracks - known
     except AutoPlaylistsError as exc:
         set_job_status(library, job_id, "failed", str(exc))

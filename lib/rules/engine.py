@@ -138,13 +138,12 @@ def figures_sql(rule: PlaylistRuleSet, now) -> tuple[str, dict]:
             p.values)
 
 
-def _outcome_preview(library: Library, outcome: Outcome, cols: list[str], rows: int) -> Preview:
+def _outcome_preview(cur, outcome: Outcome, cols: list[str], rows: int) -> Preview:
     sql, params = rows_query(outcome.ids[:rows], cols)
-    with library.cursor() as cur:
-        frame = cur.execute(sql, params).df()
-        duration, total = cur.execute(
-            f"SELECT coalesce(sum(duration_ms) FILTER (WHERE {in_ids()}), 0), count(*) FROM track_view",
-            {"ids": outcome.ids}).fetchone()
+    frame = cur.execute(sql, params).df()
+    duration, total = cur.execute(
+        f"SELECT coalesce(sum(duration_ms) FILTER (WHERE {in_ids()}), 0), count(*) FROM track_view",
+        {"ids": outcome.ids}).fetchone()
     return Preview(frame, len(outcome.ids), outcome.matched, int(total), int(duration), tuple(outcome.notes),
                    tuple(outcome.parts))
 
@@ -156,11 +155,11 @@ def preview_rule(library: Library, rule: PlaylistRuleSet | dict, now=None, colum
     rule = _as_rule(rule)
     now = normalize_now(now)
     cols = list(dict.fromkeys(["track_id", "duration_ms", *(columns or TRACK_VIEW_COLUMNS)]))
-    if not rule.is_plain:
-        return _outcome_preview(library, Run(library, now, rules, figures=True).outcome(rule), cols, rows)
-    sql, params = compile_rule(rule, now, cols, head=rows)
-    figures, figure_params = figures_sql(rule, now)
     with _time_limited(library, seconds) as cur:
+        if not rule.is_plain:    # evaluated step by step (mix, fixed list, references, separation)
+            return _outcome_preview(cur, Run(library, now, rules, figures=True, cursor=cur).outcome(rule), cols, rows)
+        sql, params = compile_rule(rule, now, cols, head=rows)
+        figures, figure_params = figures_sql(rule, now)
         count, duration, matched, total = cur.execute(figures, figure_params).fetchone()
         frame = cur.execute(sql, params).df() if count else pd.DataFrame(columns=cols)
     return Preview(frame, int(count), int(matched), int(total), int(duration))
@@ -224,9 +223,9 @@ def distribution(library: Library, rule: PlaylistRuleSet | dict, field: str, sco
     """`distribution_sql` run on the library (see there for the columns); number bins also get their
     middle `x` and `width`."""
     rule = _as_rule(rule)
-    ids = None if rule.is_plain else Run(library, now).outcome(rule).ids
-    sql, params = distribution_sql(rule, field, scope, now, bins, ids)
     with _time_limited(library, seconds) as cur:
+        ids = None if rule.is_plain else Run(library, now, cursor=cur).outcome(rule).ids
+        sql, params = distribution_sql(rule, field, scope, now, bins, ids)
         frame = cur.execute(sql, params).df()
     if "bin" in frame.columns and len(frame):
         width = (frame["hi"] - frame["lo"]) / bins

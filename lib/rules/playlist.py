@@ -71,16 +71,17 @@ class Run:
     """Evaluate rules over one library; `rules` (e.g. a rules file) come before the saved ones.
 
     With `figures`, the rule evaluated first also counts its matches before dedupe and limit (a preview).
+    With `cursor`, every query of the run goes through it (e.g. one that is stopped when late).
     """
 
     def __init__(self, library, now=None, rules: Mapping[str, PlaylistRuleSet] | None = None,
-                 figures: bool = False):
+                 figures: bool = False, cursor=None):
         self.library, self.now, self.rules = library, normalize_now(now), dict(rules or {})
         self.figures = figures
         self._ids: dict[str, list[str]] = {}
         self._path: list[str] = []
         self._saved: dict | None = None
-        self._cur = None
+        self._cur = cursor
 
     def lookup(self, rule_id: str) -> PlaylistRuleSet:
         if rule_id in self.rules:

@@ -1,7 +1,7 @@
 """Bulk writes of the catalog: tracks, artists, albums, sources, membership and enrichment values.
 
 Callers pass the cursor of a `Library.write()` so an import or sync commits whole or not at all,
-and `touch` what they wrote (`record_ids` names it for records).
+and `touch` what they wrote (`upsert_tracks` returns it).
 """
 
 from __future__ import annotations
@@ -128,21 +128,11 @@ def _album_id(rec: TrackRecord) -> str | None:
                             if rec.album_name else None)
 
 
-def record_ids(records: Iterable[TrackRecord]) -> dict[str, set[str]]:
-    """The tracks, artists and albums `upsert_tracks(records)` writes, as `Write.touch` takes them."""
-    touched: dict[str, set[str]] = {"tracks": set(), "artists": set(), "albums": set()}
-    for rec in records:
-        touched["tracks"].add(rec.track_id)
-        touched["artists"].update(aid or name_key(name) for aid, name in rec.artists)
-        if album_id := _album_id(rec):
-            touched["albums"].add(album_id)
-    return touched
-
-
-def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord], origin: str) -> int:
-    """Insert or update tracks with their albums and artists; return how many tracks were written."""
+def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord], origin: str) -> dict[str, set]:
+    """Insert or update tracks with their albums and artists; return what to `touch`: the tracks written
+    and the stored artists and albums whose shown fields changed."""
     if not records:
-        return 0
+        return {"tracks": set()}
     track_rows, album_rows, artist_rows, credit_rows = [], {}, {}, []
     for rec in records:
         if album_id := _album_id(rec):
@@ -167,13 +157,23 @@ def upsert_tracks(cur: duckdb.DuckDBPyConnection, records: Sequence[TrackRecord]
     credits = pd.DataFrame(credit_rows, columns=["track_id", "position", "artist_id"])
 
     with registered(cur, _in_tracks=tracks, _in_albums=albums, _in_artists=artists, _in_credits=credits):
-        upsert_catalog_relations(cur)
-    return len(tracks)
+        return {"tracks": set(tracks["track_id"]), **upsert_catalog_relations(cur)}
 
 
-def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> None:
+def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     """Upsert from the relations `_in_albums`, `_in_artists`, `_in_tracks` and `_in_credits` (frames
-    registered under those names, or temporary views), each with the columns `upsert_tracks` builds."""
+    registered under those names, or temporary views), each with the columns `upsert_tracks` builds.
+    Returns the stored artists and albums whose name, date or label this changes (a rename reaches
+    their tracks in every source), as `Write.touch` takes them."""
+    changed = {"artists": {r[0] for r in cur.execute(
+        "SELECT n.artist_id FROM _in_artists n JOIN artists a USING (artist_id) WHERE a.name IS DISTINCT FROM n.name"
+    ).fetchall()}, "albums": {r[0] for r in cur.execute("""
+        SELECT n.album_id FROM _in_albums n JOIN albums a USING (album_id)
+        WHERE (n.name IS NOT NULL AND a.name IS DISTINCT FROM n.name)
+           OR (n.release_date IS NOT NULL AND a.release_date IS DISTINCT FROM CAST(n.release_date AS DATE))
+           OR (n.release_date_precision IS NOT NULL
+               AND a.release_date_precision IS DISTINCT FROM n.release_date_precision)
+           OR (n.label IS NOT NULL AND a.label IS DISTINCT FROM n.label)""").fetchall()}}
     cur.execute("""
         INSERT INTO albums (album_id, name, release_date, release_date_precision, album_type, label)
         SELECT album_id, name, CAST(release_date AS DATE), release_date_precision, album_type, label
@@ -208,6 +208,7 @@ def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("DELETE FROM track_artists WHERE track_id IN (SELECT DISTINCT track_id FROM _in_credits)")
     cur.execute("INSERT INTO track_artists SELECT DISTINCT ON (track_id, position) track_id, position, artist_id"
                 " FROM _in_credits")
+    return changed
 
 
 def upsert_source(cur: duckdb.DuckDBPyConnection, src: SourceRecord) -> None:

@@ -58,38 +58,15 @@ def stage_import_rows(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
             cur.execute("INSERT INTO _import_rows BY NAME SELECT * FROM _import_block")
 
 
-def prepare_staged_import(cur: duckdb.DuckDBPyConnection, source_id: str, provider: str) -> tuple[int, int]:
-    """Note the tracks whose flattened row may change and drop `provider`'s older values for them; return
-    how many distinct tracks are staged and how many of them the library has.
-
-    Affected: the staged tracks, the source's current members, and the tracks of an artist or album
-    whose stored name, date or label the import changes (see upsert_catalog_relations).
-    """
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE _import_affected AS
-        SELECT track_id FROM _import_rows
-        UNION SELECT track_id FROM source_tracks WHERE source_id = $source
-        UNION SELECT track_id FROM track_artists WHERE artist_id IN (
-            SELECT s.artist_id FROM (SELECT unnest(artist_ids) AS artist_id, unnest(artist_names) AS name
-                                     FROM _import_rows) s JOIN artists a USING (artist_id)
-            WHERE a.name IS DISTINCT FROM s.name)
-        UNION SELECT track_id FROM tracks WHERE album_id IN (
-            SELECT r.album_id FROM _import_rows r JOIN albums a USING (album_id)
-            WHERE (r.album IS NOT NULL AND a.name IS DISTINCT FROM r.album)
-               OR (r.release_day IS NOT NULL AND a.release_date IS DISTINCT FROM r.release_day)
-               OR (r.release_precision IS NOT NULL AND a.release_date_precision IS DISTINCT FROM r.release_precision)
-               OR (r.label IS NOT NULL AND a.label IS DISTINCT FROM r.label))
-    """, {"source": source_id})
+def prepare_staged_import(cur: duckdb.DuckDBPyConnection, provider: str) -> tuple[int, int]:
+    """Drop `provider`'s older values for the staged tracks; return how many distinct tracks are staged and
+    how many of them the library has."""
     tracks, known = cur.execute("SELECT count(DISTINCT track_id), count(DISTINCT track_id) FILTER (WHERE track_id IN"
                                 " (SELECT track_id FROM tracks)) FROM _import_rows").fetchone()
     # A re-import replaces this provider's values, so a value removed from the file goes away too.
     cur.execute("DELETE FROM enrichment_values WHERE provider = $provider"
                 " AND track_id IN (SELECT track_id FROM _import_rows)", {"provider": provider})
     return tracks, known
-
-
-def affected_track_ids(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    return [row[0] for row in cur.execute("SELECT track_id FROM _import_affected").fetchall()]
 
 
 def _with_views(cur: duckdb.DuckDBPyConnection, *names: str) -> None:
@@ -104,16 +81,18 @@ def replace_source_from_staging(cur: duckdb.DuckDBPyConnection, source_id: str, 
     return replace_source_relation(cur, source_id, **counts)
 
 
-def upsert_staged_catalog(cur: duckdb.DuckDBPyConnection) -> None:
-    """Tracks, albums, artists and credits from the staged rows; a track's last line wins."""
+def upsert_staged_catalog(cur: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Tracks, albums, artists and credits from the staged rows; a track's last line wins. Returns what to
+    `touch`: the staged tracks and the stored artists and albums whose shown fields changed."""
     cur.execute("DELETE FROM _import_rows WHERE position NOT IN (SELECT max(position) FROM _import_rows"
                 " GROUP BY track_id)")
     _with_views(cur, "_in_tracks", "_in_albums", "_in_artists", "_in_credits")
-    upsert_catalog_relations(cur)
+    changed = upsert_catalog_relations(cur)
     # A re-import may key albums and artists anew (a library made before albums were keyed by URI):
     # the rows no track refers to any more go.
     cur.execute("DELETE FROM albums WHERE album_id NOT IN (SELECT album_id FROM tracks WHERE album_id IS NOT NULL)")
     cur.execute("DELETE FROM artists WHERE artist_id NOT IN (SELECT artist_id FROM track_artists)")
+    return {"tracks": {r[0] for r in cur.execute("SELECT track_id FROM _import_rows").fetchall()}, **changed}
 
 
 def write_staged_values(cur: duckdb.DuckDBPyConnection, provider: str, precedence: int, version: str) -> None:

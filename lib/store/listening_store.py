@@ -49,7 +49,7 @@ def store_plays(w: Write, tracks: Sequence[TrackRecord], plays: Sequence[Play], 
     if not plays:
         return 0
     cur = w.cur
-    upsert_tracks(cur, _missing(cur, tracks), origin=origin)
+    w.touch(**upsert_tracks(cur, _missing(cur, tracks), origin=origin))
     # One statement (executemany costs a round trip per row); a play already stored, or read twice, is skipped.
     (added,) = cur.execute(
         "INSERT INTO plays (track_id, played_at, context_type, context_uri) SELECT unnest($t),"
@@ -67,7 +67,7 @@ def replace_top(w: Write, term: str, tracks: Sequence[TrackRecord], read_at: dat
         raise ValueError(f"unknown term {term!r}")
     cur = w.cur
     old = [r[0] for r in cur.execute("SELECT track_id FROM top_tracks WHERE term = ?", [term]).fetchall()]
-    upsert_tracks(cur, _missing(cur, tracks), origin=origin)
+    w.touch(**upsert_tracks(cur, _missing(cur, tracks), origin=origin))
     cur.execute("DELETE FROM top_tracks WHERE term = ?", [term])
     cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_TOP_READ + term, read_at.isoformat()])
     if tracks:

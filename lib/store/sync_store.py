@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lib.clock import stored_now
-from lib.store.catalog import SourceRecord, record_ids, replace_source_tracks, upsert_source, upsert_tracks
+from lib.store.catalog import SourceRecord, replace_source_tracks, upsert_source, upsert_tracks
 from lib.store.db import Library
 from lib.store.jobs import create_job, set_job_status, update_job
 
@@ -105,14 +105,13 @@ def commit_sources(library: Library, commits: list[SourceCommit]) -> None:
         cur, job_ids = w.cur, []
         for c in commits:
             sid = c.source.source_id
-            upsert_tracks(cur, c.content.tracks, origin="spotify")
+            written = upsert_tracks(cur, c.content.tracks, origin="spotify")
             upsert_source(cur, c.source)
             replace_source_tracks(cur, sid, c.content.members, snapshot_id=c.snapshot_id,
                                   local_count=c.content.local_count, episode_count=c.content.episode_count,
                                   null_count=c.content.null_count, synced_at=stored_now())
             cur.execute("DELETE FROM sync_staging WHERE source_id = ?", [sid])
-            # The artists and albums as well: a rename on Spotify reaches their tracks in every source.
-            w.touch(sources=[sid], **record_ids(c.content.tracks))
+            w.touch(sources=[sid], **written)
             job_id = c.job_id if c.job_id is not None else create_job(
                 library, "fetch_tracks", sid, parent_id=c.parent_job_id, cursor=cur)
             update_job(library, job_id, progress=c.progress, add_requests=c.requests, cursor=cur)

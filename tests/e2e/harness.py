@@ -93,6 +93,23 @@ def open_demo(page, url: str, page_name: str | None = None) -> None:
         wait_for_app(page)
 
 
+def pick(page, box, option: str, *, until, exact: bool = True) -> None:
+    """Choose `option` in the selectbox `box`, then check `until()` (an expect that the form shows the choice).
+    On a loaded machine a pick that lands while the page reruns is lost, so it is repeated, like sign_in."""
+    for attempt in range(3):
+        box.click()
+        page.keyboard.type(option)         # the list shows only some options until filtered
+        page.get_by_role("option", name=option, exact=exact).click()
+        wait_for_app(page)
+        try:
+            until()
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+
+
 def sign_in(page) -> None:
     """Click Connect Spotify (same tab → fake /authorize → 302 back) until the app says it is connected.
     We are on /spotify before and after the round trip, so wait for its outcome, not for the URL; on a

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from lib.rules import import_rules, list_rules
 from lib.rules.examples import install_example_rules
 from lib.store import open_library
-from tests.e2e.harness import demo_env, open_demo, streamlit_server, wait_for_app
+from tests.e2e.harness import demo_env, open_demo, pick, streamlit_server, wait_for_app
 
 
 def test_edit_condition_updates_preview_count(page, demo_library, tmp_path):
@@ -79,11 +79,11 @@ def _open_rules(page, url):
     page.get_by_role("heading", name="Rules").wait_for()
 
 
-def _pick(page, label: str):
-    page.get_by_test_id("stSelectbox").first.click()
-    page.keyboard.type(label)             # the list shows only some options until filtered
-    page.get_by_role("option", name=label).click()
-    wait_for_app(page)
+def _pick(page, label: str, shows: str):
+    """Pick the rule `label` in the rule chooser; its form then shows the playlist name `shows`."""
+    name = page.get_by_role("textbox", name="Playlist name", exact=True)
+    pick(page, page.get_by_test_id("stSelectbox").first, label, exact=False,
+         until=lambda: expect(name).to_have_value(shows, timeout=10_000))
 
 
 def test_nothing_is_cut_at_1280_px(browser, demo_library, tmp_path):
@@ -92,7 +92,7 @@ def test_nothing_is_cut_at_1280_px(browser, demo_library, tmp_path):
     page = context.new_page()
     with server as url:
         _open_rules(page, url)
-        _pick(page, "Nested groups")
+        _pick(page, "Nested groups", "Nested groups")
         wait_for_app(page)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(tmp_path / "rules-1280.png"))
@@ -109,7 +109,7 @@ def test_a_new_rules_id_follows_its_name(page, demo_library, tmp_path):
     with server as url:
         _open_rules(page, url)
         for expected in ("evening-jazz", "evening-jazz-2"):
-            _pick(page, "New rule")
+            _pick(page, "New rule", "New playlist")
             name = page.get_by_role("textbox", name="Playlist name", exact=True)
             name.fill("Evening Jazz")
             name.press("Enter")

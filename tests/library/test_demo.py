@@ -90,6 +90,22 @@ def test_build_into_memory():
     assert library.query_one("SELECT count(*) FROM track_view")[0] >= 200
 
 
+def test_a_rebuild_in_a_database_that_is_not_a_file_replaces_everything():
+    """Not a file (e.g. MotherDuck's 'md:'): the build empties the tables instead of replacing the file."""
+    first = build_demo_library(":memory:rebuilt", n_tracks=200)
+    counts = "SELECT (SELECT count(*) FROM tracks), (SELECT count(*) FROM plays), (SELECT count(*) FROM top_tracks)"
+    before = first.query_one(counts)
+    with first.write() as w:
+        w.cur.execute("INSERT INTO classifications (track_id, class_name, origin, value)"
+                      " SELECT track_id, 'mood', 'manual', 'sad' FROM tracks LIMIT 3")
+        w.touch_all()
+    again = build_demo_library(":memory:rebuilt", n_tracks=200)   # the same database, still open
+    assert again.query_one(counts) == before
+    assert again.query_one("SELECT count(*) FROM classifications")[0] == 0
+    first.close()
+    again.close()
+
+
 def test_force_rebuild_replaces_atomically_and_never_deletes_first(tmp_path, monkeypatch):
     """A build that dies before its os.replace leaves the old library whole (nothing deleted first)."""
     import pytest

@@ -8,6 +8,7 @@ import pytest
 
 from lib.rules import get_rule, near_misses, rule_to_text
 from tests.rules import test_page
+from ui.rules_explain import NEAR_KEY
 
 app, _metric = test_page.app, test_page._metric     # the Rules page on the demo library, with the example rules
 
@@ -58,8 +59,21 @@ def test_explain_a_searched_track(app):
     assert float(energy["this track"]) >= 0.9
 
 
+def _open_near_misses(at) -> None:
+    at.session_state[NEAR_KEY] = True      # as a click on the panel does
+    at.run()
+
+
+def test_near_misses_are_worked_out_only_while_their_panel_is_open(app):
+    at, _ = app
+    assert not [m for m in at.markdown if m.value.startswith("**+")]
+    _open_near_misses(at)
+    assert [m for m in at.markdown if m.value.startswith("**+")]
+
+
 def test_near_misses_and_relax_in_one_click(app):
     at, library = app
+    _open_near_misses(at)
     rule = get_rule(library, "calm-acoustic").rule
     _, misses = near_misses(library, rule)
     shown = [m.value for m in at.markdown if m.value.startswith("**+")]
@@ -79,6 +93,7 @@ def test_near_misses_and_relax_in_one_click(app):
 def test_near_misses_of_date_ranges_and_play_counts_show_without_an_error(app):
     """A date range has no nearby values to count; a counted field (plays in the last 30 days) has."""
     at, _ = app
+    _open_near_misses(at)
     at.button_group(key="rules.mode").set_value("JSON").run()
     at.text_area(key="rules.text.value").set_value(json.dumps({"id": "dates", "name": "Dates", "match": {
         "operator": "or", "conditions": [

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import duckdb
 import pytest
 
 from lib.demo import REFERENCE_TIME
-from lib.rules import PreviewTooSlow, distribution, load_tracks, ordered_track_ids, parse_rule, preview_rule
+from lib.rules import PreviewTooSlow, distribution, engine, load_tracks, ordered_track_ids, parse_rule, preview_rule
 from lib.rules.examples import example_rules
 from lib.store import data_version
 
@@ -62,6 +65,36 @@ def test_a_preview_that_takes_too_long_is_stopped_with_a_clear_message(demo_libr
     with pytest.raises(PreviewTooSlow, match="took longer than 0.01 s and was stopped"):
         preview_rule(demo_library, slow, REFERENCE_TIME, seconds=0.01)
     assert preview_rule(demo_library, parse_rule(BROAD), REFERENCE_TIME).count > 0   # the library is fine after
+
+
+class _Late:
+    """A cursor whose every statement is interrupted, as the time limit does once the preview is late."""
+
+    def __init__(self, cur):
+        self.cur = cur
+
+    def execute(self, *args, **kwargs):
+        raise duckdb.InterruptException("interrupted")
+
+    def __getattr__(self, name):
+        return getattr(self.cur, name)
+
+
+def test_a_rule_evaluated_step_by_step_is_stopped_by_the_same_time_limit(demo_library, monkeypatch):
+    real = engine._time_limited
+
+    @contextmanager
+    def late(library, seconds):
+        with real(library, seconds) as cur:
+            yield _Late(cur)
+
+    monkeypatch.setattr(engine, "_time_limited", late)
+    stepwise = parse_rule({**BROAD, "separate_artists": True})       # a mix, a fixed list or a reference alike
+    assert not stepwise.is_plain
+    with pytest.raises(PreviewTooSlow):
+        preview_rule(demo_library, stepwise, REFERENCE_TIME)
+    with pytest.raises(PreviewTooSlow):
+        distribution(demo_library, stepwise, "energy")
 
 
 def test_the_data_version_moves_with_every_write_and_not_with_reads(demo_library):
