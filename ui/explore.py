@@ -22,7 +22,7 @@ from lib.explore import (
     track_page,
 )
 from lib.export import to_csv_bytes
-from lib.rules import WHOLE_FIELDS, list_rules, selection_conditions
+from lib.rules import list_rules
 from lib.store import TRACK_VIEW_COLUMNS, Library, data_version
 from ui.listening import render_listening
 from ui.rules import load as load_rule
@@ -137,13 +137,12 @@ def render_charts(library: Library, flt: TrackFilter) -> None:
         event = st.plotly_chart(charts.scatter(data["scatter"], x, y, color).update_layout(dragmode="select"),
                                 key="explore.chart.scatter",
                                 on_select="rerun", selection_mode=("box", "lasso"))
-        if offer_selection(event, (x, "number"), (y, "number"), None, key="explore.select",
-                           label="Add as conditions to a new rule",
-                           help="a new rule on the Rules page: the current search and filters and this box"):
+        if box := offer_selection(event, (x, "number"), (y, "number"), None, key="explore.select",
+                                  label="Add as conditions to a new rule",
+                                  help="a new rule on the Rules page: the current search and filters and this box"):
             # Like Save as rule: Explore's current search and filters, and the box on both axes.
             draft = filter_rule(flt, "From Explore", {r.rule_id for r in list_rules(library)}).definition()
-            draft["match"]["conditions"] += selection_conditions(event.selection, (x, "number"), (y, "number"),
-                                                                 WHOLE_FIELDS)
+            draft["match"]["conditions"] += box
             load_rule(draft, None)
             st.switch_page("pages/rules.py")
     if max(len(data["histogram"]), len(data["scatter"])) >= CHART_SAMPLE:

@@ -123,14 +123,15 @@ def _relax_table(library, version: int, rule, miss, i: int, set_value) -> None:
 
 def offer_selection(event, x: tuple[str, str], y: tuple[str, str] | None,
                     add: Callable[[list[dict]], None] | None, key: str, label: str = "Add as conditions",
-                    help: str | None = None) -> bool:
+                    help: str | None = None) -> list[dict]:
     """Below a chart drawn with on_select: the conditions its box/lasso/bar selection stands for, and a button
-    that calls `add(conditions)` (or, without `add`, returns True when pressed)."""
+    that calls `add(conditions)` (or, without `add`, returns those conditions when pressed; else [])."""
     selection = (event or {}).get("selection") or {}
     found = selection_conditions(selection, x, y, WHOLE_FIELDS)
     if not found:
-        return False
+        return []
     cols = st.columns([5, 2], vertical_alignment="center")
     cols[0].markdown(f"Selection: `{rule_to_text({'match': {'operator': 'and', 'conditions': found}})}`")
-    return cols[1].button(label, key=f"{key}.add", on_click=add, args=(found,) if add else (), type="primary",
-                          help=help)
+    pressed = cols[1].button(label, key=f"{key}.add", on_click=add, args=(found,) if add else (), type="primary",
+                             help=help)
+    return found if pressed else []

@@ -48,15 +48,19 @@ def referenced(rule: PlaylistRuleSet) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _refuse_cycle(rule_id: str, path: list[str]) -> None:
+    """RuleValidationError naming the cycle when `rule_id` is already on the `path` of references."""
+    if rule_id in path:
+        cycle = path[path.index(rule_id):] + [rule_id]
+        raise RuleValidationError([f"rule {rule_id!r}: rules refer to each other in a cycle: " + " → ".join(cycle)])
+
+
 def check_cycles(rules: Mapping[str, PlaylistRuleSet], first: list[str] = ()) -> None:
     """RuleValidationError naming the path of a cycle of references among `rules` (looked for from `first`)."""
     done: set[str] = set()
 
     def visit(rule_id: str, path: list[str]) -> None:
-        if rule_id in path:
-            cycle = path[path.index(rule_id):] + [rule_id]
-            raise RuleValidationError([f"rule {rule_id!r}: rules refer to each other in a cycle: "
-                                       + " → ".join(cycle)])
+        _refuse_cycle(rule_id, path)
         if rule_id in done or rule_id not in rules:
             return
         for target in referenced(rules[rule_id]):
@@ -101,10 +105,7 @@ class Run:
 
     def ids_of(self, rule_id: str) -> list[str]:
         """A referenced rule's playlist, evaluated once per run."""
-        if rule_id in self._path:
-            cycle = self._path[self._path.index(rule_id):] + [rule_id]
-            raise RuleValidationError([f"rule {rule_id!r}: rules refer to each other in a cycle: "
-                                       + " → ".join(cycle)])
+        _refuse_cycle(rule_id, self._path)
         if rule_id not in self._ids:
             self._ids[rule_id] = self.outcome(self.lookup(rule_id)).ids
         return self._ids[rule_id]

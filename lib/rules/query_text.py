@@ -10,6 +10,7 @@ import pydantic
 from lib.errors import ValidationError
 from lib.rules.fields import CUSTOM_NAME, FIELDS, NEGATIVE_TWINS, RANDOM_SORT, field_info
 from lib.rules.limits import MAX_DEPTH
+from lib.rules.models import RULE_ID, Limit, RuleCondition
 from lib.rules.operators import operator as operator_row
 
 # Short names accepted and written for the most used fields; every field also answers to its own name.
@@ -235,8 +236,6 @@ def _condition(cur: _Cursor, negate: bool) -> dict:
     if value is not None:
         node["value"] = value
     try:
-        from lib.rules.models import RuleCondition
-
         RuleCondition.model_validate(node)
     except pydantic.ValidationError as exc:
         cur.fail(exc.errors()[0]["msg"].removeprefix("Value error, "), start)
@@ -261,7 +260,7 @@ def _item(cur: _Cursor, depth: int, directives: dict | None):
         cur.pos = match.end()
         at = cur.pos
         rule_id, _ = cur.atom()
-        if not re.fullmatch(r"[a-z0-9_-]{1,64}", rule_id):
+        if not re.fullmatch(RULE_ID, rule_id):
             cur.fail("in: takes the id of another rule (a-z, 0-9, - and _)", at)
         return {"not_in_rule" if negate else "in_rule": rule_id}
     if match and match.group(1) in DIRECTIVES and match.group(2) is None:
@@ -344,8 +343,6 @@ def _read_limit(cur: _Cursor, parts: dict) -> None:
         cur.fail("limit takes a number of tracks (limit:100) or of minutes (limit:90m)", at)
     limit = {"minutes": float(number)} if minutes else {"tracks": int(number)}
     try:
-        from lib.rules.models import Limit
-
         Limit.model_validate(limit)
     except pydantic.ValidationError as exc:
         cur.fail("limit: " + exc.errors()[0]["msg"].removeprefix("Value error, "), at)
