@@ -168,28 +168,6 @@ def test_random_sequences_of_writes_keep_the_track_table_exact(sequence):
         library.close()
 
 
-def test_a_playlist_listing_that_changed_nothing_shown_refreshes_no_track(demo_library):
-    """Every sync stores the listing; only a renamed (or re-kinded) source's tracks are refreshed."""
-    listed = demo_library.query("SELECT source_id, kind, name FROM sources WHERE kind = 'playlist' ORDER BY 1")
-    records = [SourceRecord(sid, kind, name, origin="demo", description="new text") for sid, kind, name in listed]
-    refreshed = []
-    real = unit_of_work.refresh_track_view
-
-    def spy(cur, ids=None):
-        refreshed.append(ids)
-        real(cur, ids)
-
-    with patch.object(unit_of_work, "refresh_track_view", spy):
-        save_listing(demo_library, records)
-        assert refreshed == []
-        sid, kind, name = listed[0]
-        save_listing(demo_library, [SourceRecord(sid, kind, name + " (renamed)", origin="demo")])
-    assert len(refreshed) == 1
-    assert refreshed[0]                     # those tracks only
-    assert_track_table_exact(demo_library)
-    save_listing(demo_library, [SourceRecord(sid, kind, name, origin="demo")])
-
-
 def _refreshes(calls: list):
     real = unit_of_work.refresh_track_view
 
@@ -198,6 +176,21 @@ def _refreshes(calls: list):
         real(cur, ids)
 
     return patch.object(unit_of_work, "refresh_track_view", spy)
+
+
+def test_a_playlist_listing_that_changed_nothing_shown_refreshes_no_track(demo_library):
+    """Every sync stores the listing; only a renamed (or re-kinded) source's tracks are refreshed."""
+    listed = demo_library.query("SELECT source_id, kind, name FROM sources WHERE kind = 'playlist' ORDER BY 1")
+    records = [SourceRecord(sid, kind, name, origin="demo", description="new text") for sid, kind, name in listed]
+    refreshed: list = []
+    with _refreshes(refreshed):
+        save_listing(demo_library, records)
+        assert refreshed == []
+        sid, kind, name = listed[0]
+        save_listing(demo_library, [SourceRecord(sid, kind, name + " (renamed)", origin="demo")])
+    assert len(refreshed) == 1
+    assert refreshed[0]                     # those tracks only
+    assert_track_table_exact(demo_library)
 
 
 def test_tracks_written_again_refresh_only_themselves_unless_an_artist_or_album_changed():
@@ -220,4 +213,16 @@ def test_a_play_of_a_new_track_under_an_artists_new_name_renames_the_artists_oth
         store_plays(w, [_record("t2", ["a0"], "al1", "T2", "!")], [Play("t2", datetime(2026, 1, 1))])
     assert library.query("SELECT track_id, artist FROM track_view ORDER BY 1") == [
         ("t0", "A0!"), ("t1", "A0!"), ("t2", "A0!")]
+    assert_track_table_exact(library)
+
+
+def test_tracks_rekeyed_by_a_sync_leave_no_album_or_artist_behind():
+    """A file names artists and albums without ids; Spotify then gives the same tracks their ids."""
+    library = open_library(":memory:")
+    for artist_id, album_id, origin in ((None, None, "csv"), ("ar1", "al1", "spotify")):
+        with library.write() as w:
+            w.touch(**upsert_tracks(w.cur, [TrackRecord("t0", "T0", [(artist_id, "Nova")], album_id=album_id,
+                                                        album_name="Album", release_date="2001")], origin))
+    assert library.query("SELECT artist_id FROM artists") == [("ar1",)]
+    assert library.query("SELECT album_id FROM albums") == [("al1",)]
     assert_track_table_exact(library)

@@ -92,7 +92,11 @@ def render_picker(library, stored: list, fields: dict) -> None:
     options = [s.rule_id for s in stored] + [NEW]
     labels = {s.rule_id: f"{'●' if s.enabled else '○'} {s.name} ({s.rule_id})" for s in stored} | {NEW: "➕ New rule"}
     editing = st.session_state.get(f"{KEY}.editing")
-    st.session_state[f"{KEY}.picker"] = editing if editing in options else NEW
+    shown = editing if editing in options else NEW
+    # Set only when it differs: a value the script sets is pushed onto the browser's widget with each run,
+    # and would undo a pick the user made while that run was on its way.
+    if st.session_state.get(f"{KEY}.picker") != shown:
+        st.session_state[f"{KEY}.picker"] = shown
     cols = st.columns([4, 2], vertical_alignment="bottom")
     cols[0].selectbox("Rule", options, key=f"{KEY}.picker", format_func=labels.get, on_change=_pick,
                       args=(library, fields))

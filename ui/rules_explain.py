@@ -101,7 +101,7 @@ def render_near_misses(library, version: int, rule, set_value: Callable[[str, ob
             cols = st.columns([6, 2, 2], vertical_alignment="center")
             cols[0].markdown(f"`{miss.label}`")
             cols[1].markdown(f"**+{miss.extra:,}** tracks")
-            key = f"{EXPLAIN_KEY}.near.{i}"
+            key = f"{NEAR_KEY}.{i}"
             show = cols[2].toggle("list", key=key, disabled=miss.extra == 0)
             if relaxable(miss.condition):
                 _relax_table(library, version, rule, miss, i, set_value)

@@ -14,7 +14,7 @@ from lib.demo.listening import demo_plays, demo_top
 from lib.demo.sources import REFERENCE_TIME
 from lib.rules.examples import install_example_rules
 from lib.store import Library, is_file_target, open_library
-from lib.store.catalog import replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
+from lib.store.catalog import clear_catalog, replace_source_tracks, upsert_source, upsert_tracks, write_enrichment_frame
 from lib.store.jobs import pid_alive
 from lib.store.listening_store import store_plays
 
@@ -35,9 +35,10 @@ def enrichment_frame(data: DemoData) -> pd.DataFrame:
 
 
 def write_demo(library: Library, data: DemoData, seed: int) -> None:
-    """Store `data` in an empty library (all or nothing)."""
+    """Store `data` in place of every track, source and value the library holds (all or nothing)."""
     with library.write() as w:
         cur = w.cur
+        clear_catalog(cur)
         upsert_tracks(cur, data.tracks, origin="demo")
         for source in data.sources:
             upsert_source(cur, source.record)
@@ -86,11 +87,6 @@ def build_demo_library(target: str, *, seed: int = DEMO_SEED, n_tracks: int = 30
     data = generate_demo(seed, n_tracks)
     if not is_file_target(str(target)):
         library = _open(target)
-        with library.write() as w:
-            for table in ("source_tracks", "sources", "track_artists", "tracks", "artists", "albums",
-                          "enrichment_values", "enrichment_status", "classifications", "plays", "top_tracks"):
-                w.cur.execute(f"DELETE FROM {table}")  # fixed whitelist of table names
-            w.touch_all()
         write_demo(library, data, seed)
         return library
     final = Path(target).expanduser()

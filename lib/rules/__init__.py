@@ -36,7 +36,7 @@ from lib.rules.models import (
     SortKey,
     free_id,
 )
-from lib.rules.near_miss import BOUNDS, NearMiss, near_miss_tracks, near_misses, relax, relaxable
+from lib.rules.near_miss import NearMiss, near_miss_tracks, near_misses, relax, relaxable
 from lib.rules.operators import OP_LABELS, Operator, operator_label
 from lib.rules.operators import TABLE as OPERATOR_TABLE
 from lib.rules.parse import RuleValidationError, dump_rules_file, parse_rule, parse_rules_file
@@ -59,7 +59,7 @@ from lib.rules.selection import WHOLE_FIELDS, selection_conditions
 
 __all__ = [
     "MAX_NUMBER",
-    "BOUNDS", "VERDICTS", "WHOLE_FIELDS", "Explanation", "NearMiss", "QueryTextError", "explain_track", "find_track",
+    "VERDICTS", "WHOLE_FIELDS", "Explanation", "NearMiss", "QueryTextError", "explain_track", "find_track",
     "near_miss_tracks", "near_misses", "parse_query", "relax", "relaxable", "rule_from_text", "rule_to_text",
     "search_tracks", "selection_conditions",
     "ConditionOperator", "FIELDS", "FieldInfo", "ImportResult", "Limit", "LogicalOperator", "Mix", "MixPart",

@@ -170,7 +170,8 @@ def preview_stats(library: Library, rule: PlaylistRuleSet | dict, now=None) -> d
     return preview_rule(library, rule, now, ["track_id"], rows=0).stats()
 
 
-def _field_expr(name: str, p: _Params, now) -> tuple[str, str]:
+def field_expr(name: str, p: _Params, now) -> tuple[str, str]:
+    """A field's SQL expression over track_view (a column, a custom map entry or a counted value) and its type."""
     info = field_info(name, "gt") if name.startswith("x_") else FIELDS.get(name)
     if info is not None and info.counts:
         return counted_sql(info, now, p), info.type
@@ -201,7 +202,7 @@ def distribution_sql(rule: PlaylistRuleSet, field: str, scope: str = "matched", 
     else:
         playlist, _ = compile_rule(rule, now, ["track_id"], params=p)
         head, selected = f"WITH playlist AS ({playlist}) ", "track_id IN (SELECT track_id FROM playlist)"
-    expr, kind = _field_expr(field, p, now)
+    expr, kind = field_expr(field, p, now)
     if kind == "number":
         n = int(bins)
         ctes = f"{head.removesuffix(' ') + ',' if head else 'WITH'} v AS (SELECT CAST({expr} AS DOUBLE) AS v," \

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lib.rules.compile import _ident, _order_by, _Params, compile_condition, compile_group
 from lib.rules.describe import describe_condition
-from lib.rules.engine import _field_expr
+from lib.rules.engine import field_expr
 from lib.rules.fields import field_info
 from lib.rules.models import PlaylistRuleSet, RuleCondition, RuleGroup
 from lib.rules.playlist import Run
@@ -25,8 +25,7 @@ BOUNDS = ("gt", "gte", "lt", "lte", "between")
 def relaxable(cond: RuleCondition) -> bool:
     """A bound over a number field: `relax` can count its nearby values."""
     info = field_info(cond.field, cond.operator.value, cond.value)
-    return (cond.operator.value in BOUNDS and info is not None and info.type == "number"
-            and not isinstance(cond.value, bool))
+    return cond.operator.value in BOUNDS and info is not None and info.type == "number"
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,7 @@ def relax(library: Library, rule: PlaylistRuleSet, path: str, values: list | Non
         raise ValueError(f"{path} is not a bound over a number field")
     if values is None:
         q = _Params()
-        column, _ = _field_expr(target.field, q, now)
+        column, _ = field_expr(target.field, q, now)
         low, high = library.query_one(f"SELECT min({column}), max({column}) FROM track_view", q.values)
         values = relax_values(target, float(low or 0), float(high if high is not None else 1))
     variants = {f"_v{i}": target.model_copy(update={"value": v}) for i, v in enumerate(values)}

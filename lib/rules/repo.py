@@ -134,24 +134,17 @@ def set_rule_enabled(library: Library, rule_id: str, enabled: bool) -> None:
                     [bool(enabled), rule_id])
 
 
-def _free_id(cur, base: str) -> str:
-    taken = {r[0] for r in cur.execute("SELECT rule_id FROM rules").fetchall()}
-    stem = base[:55]
-    candidate, n = f"{stem}-copy", 2
-    while candidate in taken:
-        candidate, n = f"{stem}-copy-{n}", n + 1
-    return candidate
-
-
 def duplicate_rule(library: Library, rule_id: str, new_id: str | None = None) -> StoredRule:
     """Copy a rule under a new id (default '<id>-copy'); the copy starts disabled so it pushes nothing yet."""
+    from lib.rules.models import free_id
     from lib.rules.parse import parse_rule
 
     original = get_rule(library, rule_id)
     if original.rule is None:
         raise RuleNotFoundError(f"Rule {rule_id!r} is invalid and cannot be duplicated: {original.errors[0]}")
     with library.transaction() as cur:
-        target = new_id or _free_id(cur, rule_id)
+        target = new_id or free_id(f"{rule_id[:55]}-copy", {r[0] for r in cur.execute(
+            "SELECT rule_id FROM rules").fetchall()})
         if cur.execute("SELECT count(*) FROM rules WHERE rule_id = ?", [target]).fetchone()[0]:
             raise AutoPlaylistsError(f"A rule with id {target!r} already exists.")
         data = original.rule.definition()

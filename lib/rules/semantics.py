@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 import re2
+
+from lib.clock import as_stored, stored_now
 
 _MAX_CASED = 0x1F000   # beyond this no code point has a lowercase form
 
@@ -62,7 +64,7 @@ def regex_hit(text: str, v: str) -> bool:
 def normalize_now(now: datetime | date | str | None) -> datetime:
     """The evaluation time as a naive UTC datetime (track_view timestamps are naive UTC)."""
     if now is None:
-        return datetime.now(UTC).replace(tzinfo=None)
+        return stored_now()
     if isinstance(now, str):
         try:
             now = datetime.fromisoformat(now.strip().replace("Z", "+00:00"))
@@ -70,9 +72,7 @@ def normalize_now(now: datetime | date | str | None) -> datetime:
             raise ValueError(f"{now!r} is not an ISO date (YYYY-MM-DD) or timestamp") from None
     elif not isinstance(now, datetime) and isinstance(now, date):
         now = datetime.combine(now, datetime.min.time())
-    if now.tzinfo is not None:
-        now = now.astimezone(UTC).replace(tzinfo=None)
-    return now
+    return as_stored(now)
 
 
 def random_key(track_id: str, seed: int | None) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import re2
 
+from lib.clock import as_stored
 from lib.rules.limits import MAX_LIST, MAX_NUMBER, MAX_REGEX, MAX_TEXT
 from lib.rules.semantics import compile_regex, fold
 
@@ -122,8 +123,7 @@ def parse_time(text: Any) -> tuple[datetime, bool]:
             moment, is_date = datetime.combine(date.fromisoformat(raw), datetime.min.time()), True
         else:
             moment, is_date = datetime.fromisoformat(raw.replace("Z", "+00:00")), False
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        moment = as_stored(moment)
     except (ValueError, OverflowError):
         raise ValueError(f"{raw[:40]!r} is not an ISO date (YYYY-MM-DD) or timestamp (YYYY-MM-DDTHH:MM:SS)") from None
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from lib.clock import stored_now
+from lib.clock import as_stored, stored_now
 from lib.spotify.auth import LISTENING_SCOPES
 from lib.spotify.client import SpotifyClient
 from lib.spotify.errors import QuotaExceeded, SpotifyApiError, SpotifyError
@@ -35,11 +35,6 @@ def _ms(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp() * 1000)
 
 
-def _naive_utc(value: str | None) -> datetime | None:
-    moment = parse_time(value)
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment else None
-
-
 def read_history(library: Library, client: SpotifyClient) -> int:
     """Plays newer than the newest stored one, each stored once; returns how many were new."""
     newest = last_played_at(library)
@@ -48,9 +43,10 @@ def read_history(library: Library, client: SpotifyClient) -> int:
     for _ in range(MAX_HISTORY_PAGES):
         older_than_known = False
         for item in page.get("items") or []:
-            record, moment = track_record(item.get("track")), _naive_utc(item.get("played_at"))
-            if record is None or moment is None:
+            record, played = track_record(item.get("track")), parse_time(item.get("played_at"))
+            if record is None or played is None:
                 continue
+            moment = as_stored(played)
             if newest is not None and moment <= newest:
                 older_than_known = True
                 continue

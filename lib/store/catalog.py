@@ -164,15 +164,17 @@ def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> dict[str, set[st
     """Upsert from the relations `_in_albums`, `_in_artists`, `_in_tracks` and `_in_credits` (frames
     registered under those names, or temporary views), each with the columns `upsert_tracks` builds.
     Returns the stored artists and albums whose name, date or label this changes (a rename reaches
-    their tracks in every source), as `Write.touch` takes them."""
+    their tracks in every source), as `Write.touch` takes them. An album or artist the written tracks
+    referred to and no track refers to any more (e.g. re-keyed from its name to its Spotify id) goes."""
+    cur.execute("CREATE OR REPLACE TEMP TABLE _replaced AS SELECT album_id AS id, 'album' AS kind FROM tracks"
+                " WHERE track_id IN (SELECT track_id FROM _in_tracks) UNION SELECT artist_id, 'artist'"
+                " FROM track_artists WHERE track_id IN (SELECT track_id FROM _in_credits)")
     changed = {"artists": {r[0] for r in cur.execute(
         "SELECT n.artist_id FROM _in_artists n JOIN artists a USING (artist_id) WHERE a.name IS DISTINCT FROM n.name"
     ).fetchall()}, "albums": {r[0] for r in cur.execute("""
         SELECT n.album_id FROM _in_albums n JOIN albums a USING (album_id)
         WHERE (n.name IS NOT NULL AND a.name IS DISTINCT FROM n.name)
            OR (n.release_date IS NOT NULL AND a.release_date IS DISTINCT FROM CAST(n.release_date AS DATE))
-           OR (n.release_date_precision IS NOT NULL
-               AND a.release_date_precision IS DISTINCT FROM n.release_date_precision)
            OR (n.label IS NOT NULL AND a.label IS DISTINCT FROM n.label)""").fetchall()}}
     cur.execute("""
         INSERT INTO albums (album_id, name, release_date, release_date_precision, album_type, label)
@@ -208,7 +210,23 @@ def upsert_catalog_relations(cur: duckdb.DuckDBPyConnection) -> dict[str, set[st
     cur.execute("DELETE FROM track_artists WHERE track_id IN (SELECT DISTINCT track_id FROM _in_credits)")
     cur.execute("INSERT INTO track_artists SELECT DISTINCT ON (track_id, position) track_id, position, artist_id"
                 " FROM _in_credits")
+    cur.execute("DELETE FROM albums WHERE album_id IN (SELECT id FROM _replaced WHERE kind = 'album')"
+                " AND album_id NOT IN (SELECT album_id FROM tracks WHERE album_id IS NOT NULL)")
+    cur.execute("DELETE FROM artists WHERE artist_id IN (SELECT id FROM _replaced WHERE kind = 'artist')"
+                " AND artist_id NOT IN (SELECT artist_id FROM track_artists)")
     return changed
+
+
+# Every table of tracks, sources and their values: what a library holds of music (rules, settings and
+# jobs are kept).
+_CATALOG_TABLES = ("source_tracks", "sources", "track_artists", "tracks", "artists", "albums", "enrichment_values",
+                   "enrichment_status", "classifications", "plays", "top_tracks")
+
+
+def clear_catalog(cur: duckdb.DuckDBPyConnection) -> None:
+    """Delete every track, source and value (inside the caller's write, which then refreshes everything)."""
+    for table in _CATALOG_TABLES:
+        cur.execute(f"DELETE FROM {table}")  # fixed whitelist of table names
 
 
 def upsert_source(cur: duckdb.DuckDBPyConnection, src: SourceRecord) -> None:

@@ -88,10 +88,6 @@ def upsert_staged_catalog(cur: duckdb.DuckDBPyConnection) -> dict[str, set[str]]
                 " GROUP BY track_id)")
     _with_views(cur, "_in_tracks", "_in_albums", "_in_artists", "_in_credits")
     changed = upsert_catalog_relations(cur)
-    # A re-import may key albums and artists anew (a library made before albums were keyed by URI):
-    # the rows no track refers to any more go.
-    cur.execute("DELETE FROM albums WHERE album_id NOT IN (SELECT album_id FROM tracks WHERE album_id IS NOT NULL)")
-    cur.execute("DELETE FROM artists WHERE artist_id NOT IN (SELECT artist_id FROM track_artists)")
     return {"tracks": {r[0] for r in cur.execute("SELECT track_id FROM _import_rows").fetchall()}, **changed}
 
 

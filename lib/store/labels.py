@@ -41,10 +41,12 @@ def set_manual_labels(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str], 
 def reset_manual_labels(cur: duckdb.DuckDBPyConnection, track_ids: Sequence[str] | None = None,
                         classes: Iterable[str] = LABEL_CLASSES) -> int:
     """Drop manual labels (for the given tracks, or all); computed classes show again. Returns how many."""
-    params = {"c": [c for c in classes if c in LABEL_CLASSES], "ids": None if track_ids is None else list(track_ids)}
+    params = {"c": [c for c in classes if c in LABEL_CLASSES]}
+    only = ""
+    if track_ids is not None:
+        only, params["ids"] = " AND track_id IN (SELECT unnest($ids))", list(track_ids)
     return cur.execute("DELETE FROM classifications WHERE origin = 'manual' AND class_name IN (SELECT unnest($c))"
-                       " AND ($ids::VARCHAR[] IS NULL OR list_contains($ids::VARCHAR[], track_id))",
-                       params).fetchone()[0]
+                       + only, params).fetchone()[0]
 
 
 def label_rows(library: Library, *, search: str = "", mood: str | None = None, genre_family: str | None = None,

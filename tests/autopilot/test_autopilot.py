@@ -22,7 +22,7 @@ from lib.autopilot import (
     set_schedule,
     task_states,
 )
-from lib.clock import stored_now as utcnow
+from lib.clock import stored_now
 from lib.config import PROJECT_ROOT
 from lib.rules.repo import save_rule
 from lib.spotify import connect_client
@@ -81,7 +81,7 @@ def test_nothing_due_makes_no_request_and_no_job(scheduled, fake_spotify, settin
     assert fake_spotify.count(api_only=False) == 0
     assert len(list_jobs(scheduled)) == jobs_before
     # a day later the rule is due again
-    later = run_once(scheduled, settings, now=utcnow() + timedelta(hours=7))
+    later = run_once(scheduled, settings, now=stored_now() + timedelta(hours=7))
     assert later.code == EXIT_OK
     assert fake_spotify.count() > 0
 
@@ -95,7 +95,7 @@ def test_a_quota_stop_pauses_until_retry_after_then_the_next_run_resumes(schedul
     assert schedule_rows(scheduled)[rule_task("liked-songs")]["last_status"] == "paused"
     assert next(j for j in list_jobs(scheduled, kind="autopilot")).status == "paused"
     fake_spotify.reset_log()
-    soon = run_once(scheduled, settings, now=utcnow() + timedelta(minutes=30))
+    soon = run_once(scheduled, settings, now=stored_now() + timedelta(minutes=30))
     assert soon.code == EXIT_PAUSED
     assert fake_spotify.count(api_only=False) == 0
     resumed = run_once(scheduled, settings, now=report.paused_until + timedelta(seconds=1))
@@ -110,7 +110,7 @@ def test_a_playlist_edited_on_spotify_is_not_overwritten(scheduled, fake_spotify
     link = push_store.get_link(scheduled, "liked-songs")
     outside = fake_spotify.data.make_tracks(1, prefix="Outside")
     fake_spotify.data.add_entries(link.playlist_id, [("track", outside[0])])
-    report = run_once(scheduled, settings, now=utcnow() + timedelta(hours=7))
+    report = run_once(scheduled, settings, now=stored_now() + timedelta(hours=7))
     assert report.code == EXIT_OK
     assert f"spotify:track:{outside[0]}" in fake_spotify.data.playlist_uris(link.playlist_id)
     row = schedule_rows(scheduled)[rule_task("liked-songs")]
@@ -118,7 +118,7 @@ def test_a_playlist_edited_on_spotify_is_not_overwritten(scheduled, fake_spotify
     assert "changed on Spotify" in row["last_message"]
     # merge, as set for the rule, keeps the outside track and pushes
     set_schedule(scheduled, rule_task("liked-songs"), Schedule("hours", every_hours=6, mode="merge"))
-    merged = run_once(scheduled, settings, now=utcnow() + timedelta(hours=14))
+    merged = run_once(scheduled, settings, now=stored_now() + timedelta(hours=14))
     assert merged.code == EXIT_OK
     assert schedule_rows(scheduled)[rule_task("liked-songs")]["last_status"] == "done"
     assert f"spotify:track:{outside[0]}" in fake_spotify.data.playlist_uris(link.playlist_id)
@@ -177,7 +177,7 @@ def test_new_tracks_are_enriched_by_the_chosen_providers_before_the_push(schedul
     assert enriched > 0
     # nothing new next time: the provider is not run again
     fake_spotify.reset_log()
-    again = run_once(scheduled, settings, now=utcnow() + timedelta(hours=7))
+    again = run_once(scheduled, settings, now=stored_now() + timedelta(hours=7))
     assert not any(line.startswith("enrich") for line in again.lines)
     assert fake_spotify.count("GET", r"/artists/[^/]+$") == 0
 

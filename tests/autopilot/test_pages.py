@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.autopilot import rule_task, run_once, task_states
 from lib.autopilot.lock import instance_lock, lock_path
-from lib.clock import stored_now as utcnow
+from lib.clock import stored_now
 from lib.rules.repo import save_rule
 from lib.store import open_library
 from lib.store.schedule_store import schedule_rows
@@ -84,7 +84,7 @@ def test_push_page_says_autopilot_is_on_after_a_run_and_shows_the_outcome(with_r
     set_schedule(lib, rule_task("liked-songs"), Schedule("daily", at_time="06:30"))
     with instance_lock(settings.db):            # what every `python -m lib autopilot` run does
         pass
-    moment = (utcnow() - timedelta(minutes=4)).replace(tzinfo=UTC).timestamp()
+    moment = (stored_now() - timedelta(minutes=4)).replace(tzinfo=UTC).timestamp()
     os.utime(lock_path(settings.db), (moment, moment))
     at = _page("playlists").run()
     assert not at.exception

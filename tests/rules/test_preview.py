@@ -8,7 +8,16 @@ import duckdb
 import pytest
 
 from lib.demo import REFERENCE_TIME
-from lib.rules import PreviewTooSlow, distribution, engine, load_tracks, ordered_track_ids, parse_rule, preview_rule
+from lib.rules import (
+    PreviewTooSlow,
+    compile_rule,
+    distribution,
+    engine,
+    load_tracks,
+    ordered_track_ids,
+    parse_rule,
+    preview_rule,
+)
 from lib.rules.examples import example_rules
 from lib.store import data_version
 
@@ -68,12 +77,14 @@ def test_a_preview_that_takes_too_long_is_stopped_with_a_clear_message(demo_libr
 
 
 class _Late:
-    """A cursor whose every statement is interrupted, as the time limit does once the preview is late."""
+    """A cursor whose every statement is interrupted, as the time limit does once the preview is late;
+    it keeps the statements it was given."""
 
-    def __init__(self, cur):
-        self.cur = cur
+    def __init__(self, cur, given: list):
+        self.cur, self.given = cur, given
 
-    def execute(self, *args, **kwargs):
+    def execute(self, sql, *args, **kwargs):
+        self.given.append(sql)
         raise duckdb.InterruptException("interrupted")
 
     def __getattr__(self, name):
@@ -81,20 +92,22 @@ class _Late:
 
 
 def test_a_rule_evaluated_step_by_step_is_stopped_by_the_same_time_limit(demo_library, monkeypatch):
-    real = engine._time_limited
+    real, given = engine._time_limited, []
 
     @contextmanager
     def late(library, seconds):
         with real(library, seconds) as cur:
-            yield _Late(cur)
+            yield _Late(cur, given)
 
     monkeypatch.setattr(engine, "_time_limited", late)
     stepwise = parse_rule({**BROAD, "separate_artists": True})       # a mix, a fixed list or a reference alike
     assert not stepwise.is_plain
+    evaluation, _ = compile_rule(stepwise, REFERENCE_TIME, ["track_id", "artist"])   # the run's first step
     with pytest.raises(PreviewTooSlow):
         preview_rule(demo_library, stepwise, REFERENCE_TIME)
     with pytest.raises(PreviewTooSlow):
         distribution(demo_library, stepwise, "energy")
+    assert given == [evaluation, evaluation]      # the evaluation itself ran under the limit, both times
 
 
 def test_the_data_version_moves_with_every_write_and_not_with_reads(demo_library):
