@@ -121,6 +121,7 @@ def _time_limited(library: Library, seconds: float | None):
                                  "simpler: fewer conditions, shorter regular expressions.") from None
         finally:
             done.set()
+            watcher.join()   # before the cursor closes: an interrupt after that would hit a closed connection
 
 
 def figures_sql(rule: PlaylistRuleSet, now) -> tuple[str, dict]:
