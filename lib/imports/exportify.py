@@ -102,6 +102,12 @@ def _format(header: list[str], source: str) -> BlockFormat:
     known = header_names()
     names = [known.get(normalize(h)) for h in header]
     if "uri" not in names or "title" not in names or "artist_names" not in names:
+        if len(header) == 1 and ";" in header[0]:
+            # A spreadsheet set to a European language saves CSV with ';', decimal commas and its own
+            # spelling of dates and true/false: guessing those back would import wrong values.
+            raise ValidationError(f"{source}: its columns are separated by ';', not ',' as Exportify writes them —"
+                                  " it was probably saved again by a spreadsheet. Import the file as Exportify wrote"
+                                  " it (export it again if needed); nothing was imported")
         raise ValidationError(f"{source}: not an Exportify CSV — it needs the columns Track URI, Track Name and "
                               f"Artist Name(s), in any language Exportify writes "
                               f"(found: {', '.join(h for h in header if h) or 'no header'})")

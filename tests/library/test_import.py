@@ -130,6 +130,9 @@ def test_name_and_liked_overrides(library):
     (b"", "empty"),
     (b"title,artist\nx,y\n", "not an Exportify CSV"),
     (b"\xff\xfe\x00b\x00a\x00d", "not UTF-8"),
+    # Saved again by a spreadsheet in a European language: ';' between columns, values in its own spelling.
+    (b"Track URI;Track Name;Artist Name(s);Energy\nspotify:track:" + ID_A.encode() + b";x;y;0,5\n",
+     "separated by ';'"),
 ])
 def test_unusable_files_are_refused(library, data, message):
     with pytest.raises(ValidationError, match=message):
