@@ -14,8 +14,6 @@ from lib.rules.operators import OPERATOR_NAMES, check_value
 from lib.rules.semantics import fold
 
 RULE_ID = r"^[a-z0-9_-]{1,64}$"
-
-
 TRACK_ID = r"^[A-Za-z0-9_:.-]{1,100}$"
 
 
@@ -24,6 +22,7 @@ def free_id(name: str, taken, fallback: str = "rule") -> str:
     `taken`: "José Núñez" → "jose-nunez", then "jose-nunez-2", ..."""
     base = re.sub(r"[^a-z0-9_]+", "-", fold(name)).strip("-")[:60] or fallback
     return next(c for c in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if c not in taken)
+
 
 # Derived from the operator table: adding an operator there adds it here.
 ConditionOperator = StrEnum("ConditionOperator", [(name.upper(), name) for name in OPERATOR_NAMES])

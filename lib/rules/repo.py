@@ -143,9 +143,9 @@ def duplicate_rule(library: Library, rule_id: str, new_id: str | None = None) ->
     if original.rule is None:
         raise RuleNotFoundError(f"Rule {rule_id!r} is invalid and cannot be duplicated: {original.errors[0]}")
     with library.transaction() as cur:
-        target = new_id or free_id(f"{rule_id[:55]}-copy", {r[0] for r in cur.execute(
-            "SELECT rule_id FROM rules").fetchall()})
-        if cur.execute("SELECT count(*) FROM rules WHERE rule_id = ?", [target]).fetchone()[0]:
+        taken = {r[0] for r in cur.execute("SELECT rule_id FROM rules").fetchall()}
+        target = new_id or free_id(f"{rule_id[:55]}-copy", taken)
+        if target in taken:
             raise AutoPlaylistsError(f"A rule with id {target!r} already exists.")
         data = original.rule.definition()
         copy = parse_rule({**data, "id": target, "name": f"{data['name'][:93]} (copy)", "enabled": False})
